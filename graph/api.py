@@ -1,0 +1,195 @@
+"""The public Python API; the ``paperkg`` command is a thin shell around it, and notebooks use it directly.
+
+>>> from graph import api
+>>> summary = api.build(out="paperkg-out")          # doctest: +SKIP  (bundled sample, loads the model)
+>>> G = api.load_graph("paperkg-out")              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.analysis import AnalysisResult, analyze
+from graph.build import BuildOptions, build_graph
+from graph.errors import WorkspaceError
+from graph.export.files import write_graph_files
+from graph.export.neo4j_bulk import write_bulk_import
+from graph.export.report import write_report
+from graph.export.views import write_overview
+from graph.extraction import PaperExtraction
+from graph.store import IngestReport, Workspace
+from graph.techniques import Vocabulary
+from loaders.detect import LoadResult, load_paths
+from loaders.records import Paper, resolve_references
+from loaders.samples import sample_paths
+
+DEFAULT_OUT = Path("paperkg-out")
+GRAPH_FILE = "graph.json"
+
+
+@dataclass
+class PipelineOptions:
+    """Options of ``build``/``add``: extraction, vocabulary, graph parameters, analysis seed."""
+
+    model: str | None = None
+    device: str = "auto"
+    batch_size: int = 64
+    top_concepts: int = 10
+    techniques: Sequence[Path] = ()
+    graph: BuildOptions = field(default_factory=BuildOptions)
+    seed: int = 42
+    progress: bool = True
+
+
+@dataclass
+class BuildSummary:
+    """What a build or add did and where its outputs are."""
+
+    out: Path
+    ingest: IngestReport
+    papers: int
+    nodes: int
+    edges: int
+    files: list[Path]
+    warnings: list[str]
+    timings: dict[str, float]
+    communities: int
+
+
+def _inputs_or_sample(inputs: Sequence[str | Path]) -> list[Path]:
+    return [Path(p) for p in inputs] if inputs else sample_paths()
+
+
+def _timed(timings: dict[str, float], stage: str, fn: Callable[[], Any]) -> Any:
+    start = time.perf_counter()
+    result = fn()
+    timings[stage] = round(time.perf_counter() - start, 3)
+    return result
+
+
+def load_inputs(inputs: Sequence[str | Path] = ()) -> LoadResult:
+    """Read listing files (the bundled sample when ``inputs`` is empty) into merged Paper records."""
+    return load_paths(_inputs_or_sample(inputs))
+
+
+def build(
+    inputs: Sequence[str | Path] = (), out: str | Path = DEFAULT_OUT, options: PipelineOptions | None = None
+) -> BuildSummary:
+    """Build the graph of exactly ``inputs`` into ``out`` (the bundled sample when ``inputs`` is empty).
+
+    Caches in an existing workspace (embeddings, extractions) are reused.
+    """
+    return _run("build", inputs, Path(out), options or PipelineOptions())
+
+
+def add(inputs: Sequence[str | Path], out: str | Path = DEFAULT_OUT, options: PipelineOptions | None = None) -> BuildSummary:
+    """Add ``inputs`` to the graph in ``out``; only new papers are extracted, then the outputs are rebuilt."""
+    out = Path(out)
+    if not (out / "paperkg.sqlite").exists():
+        raise WorkspaceError(f"{out}: no paperkg workspace here (run `paperkg build --out {out}` first)")
+    return _run("add", inputs, out, options or PipelineOptions())
+
+
+def _run(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
+    timings: dict[str, float] = {}
+    paths = _inputs_or_sample(inputs)
+    loaded: LoadResult = _timed(timings, "load", lambda: load_paths(paths))
+    vocabulary = Vocabulary.load(options.techniques)
+    with Workspace.open(out) as ws:
+        ingest = ws.replace_corpus if command == "build" else ws.ingest
+        report: IngestReport = _timed(timings, "ingest", lambda: ingest(loaded.papers))
+        papers = resolve_references(ws.papers())
+        extractions = _timed(timings, "extract", lambda: extract(papers, ws, vocabulary, options))
+        G = _timed(
+            timings,
+            "graph",
+            lambda: build_graph(
+                papers, extractions, vocabulary.techniques, vocabulary.technique_for_phrase, options.graph
+            ),
+        )
+        analysis: AnalysisResult = _timed(timings, "analysis", lambda: analyze(G, seed=options.seed))
+        files = _timed(timings, "export", lambda: write_outputs(G, analysis, out))
+        stats = {"papers": len(papers), "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+        ws.log_run(command, [str(p) for p in paths], {**stats, "ingest": str(report)})
+    return BuildSummary(
+        out=out,
+        ingest=report,
+        papers=len(papers),
+        nodes=G.number_of_nodes(),
+        edges=G.number_of_edges(),
+        files=files,
+        warnings=loaded.warnings,
+        timings=timings,
+        communities=len(analysis.communities),
+    )
+
+
+def concept_extractor(options: PipelineOptions, cache: Any = None) -> Any:
+    """The configured :class:`graph.concepts.ConceptExtractor` (imported lazily: it loads torch)."""
+    from graph.concepts import ConceptExtractor
+
+    return ConceptExtractor(
+        model=options.model,
+        device=options.device,
+        batch_size=options.batch_size,
+        top_n=options.top_concepts,
+        cache=cache,
+        progress=options.progress,
+    )
+
+
+def extract(
+    papers: Sequence[Paper], ws: Workspace, vocabulary: Vocabulary, options: PipelineOptions
+) -> dict[str, PaperExtraction]:
+    """Concepts (cached per paper text and extractor config) and techniques of every paper."""
+    extractor = concept_extractor(options, cache=ws)
+    config = extractor.fingerprint
+    cached = ws.cached_extractions(config, papers)
+    todo = [p for p in papers if p.id not in cached]
+    if todo:
+        found = extractor.extract([(p.id, p.title, p.abstract) for p in todo])
+        fresh = {p.id: PaperExtraction(p.id, concepts=found.get(p.id, [])) for p in todo}
+        ws.put_extractions(config, todo, fresh)
+        cached.update(fresh)
+    return {
+        p.id: PaperExtraction(p.id, cached[p.id].concepts, vocabulary.match_paper(p.title, p.abstract))
+        for p in papers
+    }
+
+
+def write_outputs(G: nx.MultiDiGraph, analysis: AnalysisResult, out: Path) -> list[Path]:
+    """Every file of the output folder: graph files, CSVs, report, overview page, Neo4j import files."""
+    files = list(write_graph_files(G, analysis, out))
+    files.append(write_report(G, analysis, out))
+    files.append(write_overview(G, out / "graph.html", analysis.community_labels()))
+    files.extend(write_bulk_import(G, out / "neo4j"))
+    return files
+
+
+def load_graph(out: str | Path = DEFAULT_OUT) -> nx.MultiDiGraph:
+    """The graph a build wrote to ``out/graph.json``, as a typed :class:`networkx.MultiDiGraph`."""
+    path = Path(out) / GRAPH_FILE
+    if not path.exists():
+        raise WorkspaceError(f"{path}: no graph here (run `paperkg build --out {out}` first)")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return nx.node_link_graph(data, directed=True, multigraph=True, edges="links")
+
+
+def info(out: str | Path = DEFAULT_OUT) -> dict[str, Any]:
+    """Counts and sources of the graph in ``out``."""
+    with Workspace.open(out, create=False) as ws:
+        runs = ws.runs()
+        return {
+            "out": str(out),
+            "papers": ws.count_papers(),
+            "embeddings_cached": ws.count_embeddings(),
+            "sources": ws.source_files(),
+            "last_run": runs[-1] if runs else None,
+        }
