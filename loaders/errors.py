@@ -28,9 +28,24 @@ class InputError(PaperkgError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        where = ""
-        if self.file:
-            where = self.file if self.line is None else f"{self.file}:{self.line}"
-            where += ": "
-        what = f"field {self.field!r}: " if self.field else ""
-        return f"{where}{what}{self.message}"
+        return locate(self.message, file=self.file, line=self.line, field=self.field)
+
+
+class FetchError(PaperkgError):
+    """An online source could not be fetched (network down, HTTP error after all retries)."""
+
+
+def locate(
+    message: str, *, file: str | None = None, line: int | None = None, field: str | None = None
+) -> str:
+    """Prefix ``message`` with where it happened, as every loader error and warning does.
+
+    >>> locate("no abstract; kept with an empty abstract", file="page.txt", line=12, field="abstract")
+    "page.txt:12: field 'abstract': no abstract; kept with an empty abstract"
+    """
+    where = ""
+    if file:
+        where = file if line is None else f"{file}:{line}"
+        where += ": "
+    what = f"field {field!r}: " if field else ""
+    return f"{where}{what}{message}"

@@ -23,6 +23,7 @@ _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.ASCII)
 _DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _SPACES = re.compile(r"\s+", re.UNICODE)
+_ARXIV_DOI_PREFIX = "10.48550/arxiv."
 
 #: Prefixes of stable paper ids, most trusted first.
 ID_SCHEMES = ("arxiv", "doi", "s2", "openalex", "title")
@@ -149,13 +150,25 @@ def normalize_openalex(value: str | None) -> str | None:
     return match.group(1).upper() if match else None
 
 
+def arxiv_from_doi(doi: str | None) -> str | None:
+    """The arXiv id inside an arXiv-issued DOI (``10.48550/arXiv.<id>``), else None.
+
+    >>> arxiv_from_doi("10.48550/arxiv.2310.01234")
+    '2310.01234'
+    """
+    if doi and doi.lower().startswith(_ARXIV_DOI_PREFIX):
+        return normalize_arxiv(doi[len(_ARXIV_DOI_PREFIX) :])
+    return None
+
+
 def external_ids(
     *, arxiv: str | None = None, doi: str | None = None, s2: str | None = None, openalex: str | None = None
 ) -> dict[str, str]:
     """Normalised external ids, only those that are present and valid."""
+    doi_norm = normalize_doi(doi)
     found = {
-        "arxiv": normalize_arxiv(arxiv),
-        "doi": normalize_doi(doi),
+        "arxiv": normalize_arxiv(arxiv) or arxiv_from_doi(doi_norm),
+        "doi": doi_norm,
         "s2": s2.strip() if s2 and s2.strip() else None,
         "openalex": normalize_openalex(openalex),
     }
@@ -238,31 +251,63 @@ def merge_all(papers: Iterable[Paper]) -> list[Paper]:
     """Merge duplicates (same arXiv id/DOI/S2/OpenAlex id, else same normalised title).
 
     Order is that of first appearance; the result is deterministic for a given input order.
+    Linear in the number of records: each match key is remembered with the slot it points to.
+
+    >>> a = Paper.create("Deep Model Assembling", sources=[Source("a.txt", 3)])
+    >>> b = Paper.create("Deep model assembling.", abstract="Large models...", sources=[Source("b.txt", 9)])
+    >>> [(p.abstract, [str(s) for s in p.sources]) for p in merge_all([a, b])]
+    [('Large models...', ['a.txt:3', 'b.txt:9'])]
     """
     merged: list[Paper | None] = []
     slot_of: dict[str, int] = {}
+    keys_of: list[list[str]] = []
     for paper in papers:
-        slots = sorted({slot_of[k] for k in match_keys(paper) if k in slot_of})
+        slots = _matching_slots(paper, slot_of, merged)
         if not slots:
             merged.append(paper)
+            keys_of.append([])
             target = len(merged) - 1
         else:
             target = slots[0]
-            current = merged[target]
-            assert current is not None
-            current = merge(current, paper)
+            current = merge(_present(merged[target]), paper)
             for other in slots[1:]:
-                extra = merged[other]
-                assert extra is not None
-                current = merge(current, extra)
+                current = merge(current, _present(merged[other]))
                 merged[other] = None
+                for key in keys_of[other]:
+                    slot_of[key] = target
+                keys_of[target].extend(keys_of[other])
+                keys_of[other] = []
             merged[target] = current
-        for key in match_keys(merged[target]):  # type: ignore[arg-type]
-            slot_of[key] = target
-        for key, slot in list(slot_of.items()):
-            if merged[slot] is None:
+        for key in match_keys(_present(merged[target])) + match_keys(paper):
+            if key not in slot_of or (slot_of[key] != target and not key.startswith("title:")):
                 slot_of[key] = target
+                keys_of[target].append(key)
     return [p for p in merged if p is not None]
+
+
+def _matching_slots(paper: Paper, slot_of: dict[str, int], merged: list[Paper | None]) -> list[int]:
+    """Slots holding the same paper: any shared external id, or the same title without conflicting ids."""
+    slots = set()
+    for key in match_keys(paper):
+        slot = slot_of.get(key)
+        if slot is None:
+            continue
+        if key.startswith("title:") and _conflicting_ids(_present(merged[slot]), paper):
+            continue
+        slots.add(slot)
+    return sorted(slots)
+
+
+def _conflicting_ids(a: Paper, b: Paper) -> bool:
+    """True when two records carry different ids of the same scheme (two papers sharing a title)."""
+    return any(a.external_ids[s] != b.external_ids[s] for s in a.external_ids.keys() & b.external_ids.keys())
+
+
+def _present(paper: Paper | None) -> Paper:
+    """A slot of :func:`merge_all` that is known to hold a record."""
+    if paper is None:
+        raise RuntimeError("merge_all lost track of a merged record")
+    return paper
 
 
 def resolve_references(papers: list[Paper]) -> list[Paper]:
