@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from loaders.detect import LoadResult, load_paths
 
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
@@ -26,7 +27,6 @@ from graph.export.views import write_overview
 from graph.extraction import PaperExtraction
 from graph.store import IngestReport, Workspace
 from graph.techniques import Vocabulary
-from loaders.detect import LoadResult, load_paths
 from loaders.records import Paper, resolve_references
 from loaders.samples import sample_paths
 
@@ -89,7 +89,9 @@ def build(
     return _run("build", inputs, Path(out), options or PipelineOptions())
 
 
-def add(inputs: Sequence[str | Path], out: str | Path = DEFAULT_OUT, options: PipelineOptions | None = None) -> BuildSummary:
+def add(
+    inputs: Sequence[str | Path], out: str | Path = DEFAULT_OUT, options: PipelineOptions | None = None
+) -> BuildSummary:
     """Add ``inputs`` to the graph in ``out``; only new papers are extracted, then the outputs are rebuilt."""
     out = Path(out)
     if not (out / "paperkg.sqlite").exists():
@@ -159,8 +161,7 @@ def extract(
         ws.put_extractions(config, todo, fresh)
         cached.update(fresh)
     return {
-        p.id: PaperExtraction(p.id, cached[p.id].concepts, vocabulary.match_paper(p.title, p.abstract))
-        for p in papers
+        p.id: PaperExtraction(p.id, cached[p.id].concepts, vocabulary.match_paper(p.title, p.abstract)) for p in papers
     }
 
 

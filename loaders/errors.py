@@ -35,9 +35,7 @@ class FetchError(PaperkgError):
     """An online source could not be fetched (network down, HTTP error after all retries)."""
 
 
-def locate(
-    message: str, *, file: str | None = None, line: int | None = None, field: str | None = None
-) -> str:
+def locate(message: str, *, file: str | None = None, line: int | None = None, field: str | None = None) -> str:
     """Prefix ``message`` with where it happened, as every loader error and warning does.
 
     >>> locate("no abstract; kept with an empty abstract", file="page.txt", line=12, field="abstract")

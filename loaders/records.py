@@ -213,10 +213,11 @@ def _union(a: Iterable[Any], b: Iterable[Any]) -> list[Any]:
 def merge(a: Paper, b: Paper) -> Paper:
     """Merge two records of one paper, keeping the richest value of each field and all sources.
 
-    The merged id is the most trusted id either record has.
+    The merged id is the most trusted id either record has; the first record's title is kept
+    (titles of one paper differ only in case and punctuation, and the first seen is the user's).
     """
     ids = {**b.external_ids, **a.external_ids}
-    title = _richer(a.title, b.title)
+    title = a.title or b.title
     return Paper(
         id=paper_id(ids, title) if ids else a.id,
         title=title,
