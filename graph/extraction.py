@@ -1,6 +1,7 @@
 """What extraction produces for one paper, as stored in the workspace and read by the build.
 
->>> e = PaperExtraction("arxiv:1", [ConceptHit("one-step", "one-step", 0.61, 1)], [TechniqueHit("one-step", "one-step")])
+>>> hits = [ConceptHit("one-step", "one-step", 0.61, 1)]
+>>> e = PaperExtraction("arxiv:1", hits, [TechniqueHit("one-step", "one-step")])
 >>> PaperExtraction.from_dict(e.to_dict()) == e
 True
 """
