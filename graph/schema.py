@@ -90,7 +90,7 @@ NODES: dict[str, NodeSpec] = {
             CONCEPT,
             "Concept",
             "key",
-            {"key": STRING, "label": STRING, "aliases": STRING_LIST, "df": INT, **_ANALYSIS},
+            {"key": STRING, "label": STRING, "aliases": STRING_LIST, "df": INT, "technique": STRING, **_ANALYSIS},
         ),
         NodeSpec(
             TECHNIQUE,
