@@ -1,0 +1,261 @@
+"""Interactive HTML views of the typed graph (PyVis / vis-network), each one self-contained and offline.
+
+* :func:`write_overview` - papers coloured by community and techniques, aggregated above a node budget;
+* :func:`write_focus` - the ego network of a paper, technique, concept or author;
+* :func:`write_community` - one community's papers and the techniques they use;
+* :func:`write_technique_map` - techniques linked by co-use, weighted by the number of shared papers.
+
+Positions are computed here (seeded), so pages draw at once with physics off; each page has a legend,
+a search box, tooltips, a details panel and a physics toggle (see docs/views.md).
+
+>>> import networkx as nx, tempfile, pathlib
+>>> G = nx.MultiDiGraph()
+>>> G.add_node("paper:p1", kind="paper", title="SlimFlow", community=0, pagerank=0.5)
+>>> G.add_node("technique:distillation", kind="technique", label="distillation", df=1)
+>>> G.add_edge("paper:p1", "technique:distillation", key="USES_TECHNIQUE", kind="USES_TECHNIQUE")
+'USES_TECHNIQUE'
+>>> page = write_overview(G, pathlib.Path(tempfile.mkdtemp()) / "graph.html", {0: "flows"})
+>>> "<script src=" in page.read_text()
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph import __version__, schema
+from graph.errors import ConfigError
+from graph.export import view_select
+from graph.export.view_html import render_page, write_page
+from graph.export.view_items import (
+    EDGE_STYLES,
+    KIND_STYLES,
+    community_color,
+    community_name,
+    community_of,
+    display_name,
+    edge_items,
+    induced_edges,
+    node_items,
+    node_kind,
+)
+from graph.export.view_layout import SPRING_LIMIT, positions
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "view_file_name",
+    "write_community",
+    "write_focus",
+    "write_overview",
+    "write_technique_map",
+    "write_view",
+]
+
+DEFAULT_BUDGET = 1500
+LEGEND_COMMUNITIES = 20
+SEED = 42
+
+Edge = tuple[str, str, str, Mapping[str, Any]]
+
+
+def write_overview(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    communities: Mapping[int, str] | None = None,
+    budget: int = DEFAULT_BUDGET,
+) -> Path:
+    """Write the overview page (papers + techniques) to ``path``; aggregate above ``budget`` nodes."""
+    selection = view_select.overview(G, budget)
+    edges = induced_edges(G, selection.ids, view_select.MAP_EDGES)
+    return _write(G, path, selection, edges, communities or {}, "overview", "the whole graph")
+
+
+def write_focus(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    focus: str,
+    radius: int = 1,
+    communities: Mapping[int, str] | None = None,
+    budget: int = DEFAULT_BUDGET,
+) -> Path:
+    """Write the ego network of ``focus`` (``technique:<key>``, ``paper:<id or title>``, a node id or
+    a bare title/label) within ``radius`` hops, every relationship type included."""
+    centre = view_select.resolve(G, focus)
+    selection = view_select.ego(G, centre, radius, budget)
+    edges = induced_edges(G, selection.ids, schema.RELATIONSHIPS)
+    name = display_name(G, centre)
+    kind = schema.LABELS[node_kind(G, centre)].lower()
+    how = f"the nodes within {radius} hop(s) of {kind} \u201c{name}\u201d"
+    return _write(G, path, selection, edges, communities or {}, f"focus: {name}", how)
+
+
+def write_community(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    community: int,
+    communities: Mapping[int, str] | None = None,
+    budget: int = DEFAULT_BUDGET,
+) -> Path:
+    """Write community ``community``: its papers and the techniques they use."""
+    labels = communities or {}
+    selection = view_select.community(G, community, budget)
+    edges = induced_edges(G, selection.ids, view_select.MAP_EDGES)
+    title = f"community {community_name(community, labels)}"
+    return _write(G, path, selection, edges, labels, title, f"the papers of community {community}")
+
+
+def write_technique_map(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    communities: Mapping[int, str] | None = None,
+    top_links: int = 8,
+) -> Path:
+    """Write the technique map: techniques linked when papers use both (width = number of papers),
+    each keeping its ``top_links`` strongest links; colour = the community using it most."""
+    labels = communities or {}
+    selection, edges, dominant = view_select.technique_map(G, top_links)
+    colors = {t: community_color(c) for t, c in dominant.items()}
+    how = (
+        f"techniques linked when the same papers use both (each keeps its {top_links} strongest links); "
+        "colour = the community whose papers use it most"
+    )
+    return _write(G, path, selection, edges, labels, "technique map", how, colors=colors, groups=dominant)
+
+
+def view_file_name(
+    G: nx.MultiDiGraph, *, focus: str | None = None, community: int | None = None, technique_map: bool = False
+) -> str:
+    """The file name a view gets in the output folder (``graph.html`` for the overview).
+
+    >>> view_file_name(nx.MultiDiGraph(), community=3)
+    'view-community-3.html'
+    """
+    if technique_map:
+        return "view-technique-map.html"
+    if community is not None:
+        return f"view-community-{community}.html"
+    if focus is not None:
+        centre = view_select.resolve(G, focus)
+        slug = re.sub(r"[^a-z0-9]+", "-", display_name(G, centre).lower()).strip("-")[:48] or "node"
+        digest = hashlib.sha1(centre.encode("utf-8")).hexdigest()[:8]
+        return f"view-{node_kind(G, centre)}-{slug}-{digest}.html"
+    return "graph.html"
+
+
+def write_view(
+    G: nx.MultiDiGraph,
+    out: str | Path,
+    communities: Mapping[int, str] | None = None,
+    *,
+    focus: str | None = None,
+    radius: int = 1,
+    community: int | None = None,
+    technique_map: bool = False,
+    budget: int = DEFAULT_BUDGET,
+) -> Path:
+    """Write the view the options ask for into folder ``out`` (one view per call) and return its path."""
+    chosen = sum((focus is not None, community is not None, technique_map))
+    if chosen > 1:
+        raise ConfigError("choose one of --focus, --community and --technique-map per view")
+    path = Path(out) / view_file_name(G, focus=focus, community=community, technique_map=technique_map)
+    if technique_map:
+        return write_technique_map(G, path, communities)
+    if community is not None:
+        return write_community(G, path, community, communities, budget)
+    if focus is not None:
+        return write_focus(G, path, focus, radius, communities, budget)
+    return write_overview(G, path, communities, budget)
+
+
+def _write(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    selection: view_select.Selection,
+    edges: Sequence[Edge],
+    labels: Mapping[int, str],
+    title: str,
+    what: str,
+    *,
+    colors: Mapping[str, str] | None = None,
+    groups: Mapping[str, int | None] | None = None,
+) -> Path:
+    """Lay out, style and render one view, then write it."""
+    ids = selection.ids
+    if groups is None:
+        groups = {nid: community_of(G.nodes[nid]) for nid in ids if node_kind(G, nid) == schema.PAPER}
+    layout = positions(ids, ((u, v) for u, v, _, _ in edges), groups, seed=SEED)
+    nodes = node_items(G, ids, layout, labels, labelled=selection.labelled, colors=colors)
+    page = {
+        "meta": _meta(G, title, what, ids, edges, selection.note),
+        "legend": _legend(G, ids, edges, labels, groups),
+    }
+    return write_page(path, render_page(nodes, edge_items(edges), page))
+
+
+def _meta(
+    G: nx.MultiDiGraph, title: str, what: str, ids: Sequence[str], edges: Sequence[Edge], note: str | None
+) -> dict[str, Any]:
+    """The page header: title, counts (shown vs. whole graph), how the view was made, aggregation note."""
+    shown = Counter(node_kind(G, nid) for nid in ids)
+    total = Counter(node_kind(G, nid) for nid in G.nodes)
+    layout = (
+        f"seeded spring layout (NetworkX, seed {SEED})"
+        if len(ids) <= SPRING_LIMIT
+        else "grouped layout (one sunflower disc per community, largest in the centre)"
+    )
+    return {
+        "title": f"paperkg \u00b7 {title}",
+        "counts": f"Shown: {_counts(shown)}, {len(edges):,} links. Whole graph: {_counts(total)}, "
+        f"{G.number_of_edges():,} relationships.",
+        "how": f"paperkg {__version__} view of {what}. Positions precomputed in Python ({layout}); "
+        "physics is off (tick \u201cphysics\u201d to let nodes move). Hover a node or link for details, "
+        "click a node to pin them.",
+        "aggregated": note,
+    }
+
+
+def _counts(counter: Counter[str]) -> str:
+    parts = [
+        f"{counter[kind]:,} {schema.LABELS[kind].lower()}{'' if counter[kind] == 1 else 's'}"
+        for kind in schema.NODES
+        if counter[kind]
+    ]
+    return ", ".join(parts) or "nothing"
+
+
+def _legend(
+    G: nx.MultiDiGraph,
+    ids: Sequence[str],
+    edges: Sequence[Edge],
+    labels: Mapping[int, str],
+    groups: Mapping[str, int | None],
+) -> dict[str, Any]:
+    """Legend entries: communities present (largest first), node kinds and relationship kinds shown."""
+    sizes = Counter(groups[nid] for nid in ids if nid in groups)
+    order = sorted(sizes, key=lambda c: (-sizes[c], -1 if c is None else c))
+    rows = [
+        {"name": f"{community_name(c, labels)} ({sizes[c]:,})", "color": community_color(c)}
+        for c in order[:LEGEND_COMMUNITIES]
+    ]
+    more = len(order) - LEGEND_COMMUNITIES
+    kinds_shown = {node_kind(G, nid) for nid in ids}
+    edge_kinds = sorted({kind for _, _, kind, _ in edges})
+    return {
+        "communities": rows,
+        "moreCommunities": f"\u2026 and {more:,} more communities (colours repeat every 20)"
+        if more > 0
+        else None,
+        "kinds": [
+            {"name": style.name, "glyph": style.glyph, "color": style.color}
+            for kind, style in KIND_STYLES.items()
+            if kind in kinds_shown
+        ],
+        "edges": [{"name": EDGE_STYLES[kind].name, "color": EDGE_STYLES[kind].color} for kind in edge_kinds],
+    }
