@@ -47,7 +47,7 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen and zero-width characters
 _TRANSLATION = {**dict.fromkeys(map(ord, _DASHES), "-"), **dict.fromkeys(map(ord, _DROPPED), None)}
 _SEP = r"(?:\s*-\s*|\s+)"
-_SPACE, _HYPHEN = "\x00 ", "\x00-"  # trie units for the two separator kinds
+_SEP_UNIT = "\x00"  # the trie unit of a separator (hyphen or whitespace)
 _END = ""  # trie marker: an alias ends here
 _TEXT_FIELDS = ("key", "label", "family", "parent")
 _LIST_FIELDS = ("aliases", "acronyms", "patterns")
@@ -128,19 +128,28 @@ def _canonical(form: str, case_sensitive: bool) -> str:
     return folded if case_sensitive else folded.lower()
 
 
-def _units(form: str, case_sensitive: bool) -> list[str]:
-    """Split an alias into trie units: single characters and the two separator kinds."""
-    units: list[str] = []
+def _variants(form: str, case_sensitive: bool) -> list[list[str]]:
+    """The unit sequences (characters and separators) an alias can be written as.
+
+    A space is a required separator; a hyphen is a separator or nothing, so each hyphen doubles the
+    variants. Separators and characters never match the same text, which keeps the trie's branches
+    disjoint: the regex then always prefers the longest alias.
+
+    >>> ["".join(u.replace(_SEP_UNIT, "_") for u in v) for v in _variants("pre-training set", False)]
+    ['pre_training_set', 'pretraining_set']
+    """
+    variants: list[list[str]] = [[]]
     for part in re.split(r"(\s*-\s*|\s+)", form.strip()):
         if not part:
             continue
         if part.isspace():
-            units.append(_SPACE)
+            variants = [[*v, _SEP_UNIT] for v in variants]
         elif part.strip() == "-":
-            units.append(_HYPHEN)
+            variants = [[*v, _SEP_UNIT] for v in variants] + [list(v) for v in variants]
         else:
-            units.extend(part if case_sensitive else part.lower())
-    return units
+            chars = list(part if case_sensitive else part.lower())
+            variants = [[*v, *chars] for v in variants]
+    return variants
 
 
 def _trie_regex(forms: Iterable[list[str]]) -> str:
@@ -165,11 +174,7 @@ def _node_regex(node: dict[str, Any]) -> str:
 
 
 def _unit_regex(unit: str) -> str:
-    if unit == _SPACE:
-        return _SEP
-    if unit == _HYPHEN:
-        return _SEP + "?"
-    return re.escape(unit)
+    return _SEP if unit == _SEP_UNIT else re.escape(unit)
 
 
 class _Matcher:
@@ -186,10 +191,10 @@ class _Matcher:
             for acronym in technique.acronyms:
                 self.by_acronym[_canonical(acronym, True)] = technique.key
         if self.by_alias:
-            forms = [_units(a, False) for t in techniques.values() for a in t.aliases]
+            forms = [v for t in techniques.values() for a in t.aliases for v in _variants(a, False)]
             alternatives.append(f"(?P<ci>(?P<cib>{_trie_regex(forms)})(?:e?s)?)")
         if self.by_acronym:
-            forms = [_units(a, True) for t in techniques.values() for a in t.acronyms]
+            forms = [v for t in techniques.values() for a in t.acronyms for v in _variants(a, True)]
             alternatives.append(f"(?-i:(?P<cs>(?P<csb>{_trie_regex(forms)})s?))")
         for technique in techniques.values():
             for pattern in technique.patterns:
