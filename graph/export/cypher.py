@@ -297,24 +297,14 @@ def gds_betweenness_write() -> Statement:
     )
 
 
-def gds_drop() -> Statement:
-    """Drop the projection ``$graph_name`` (failing if it is missing)."""
-    return Statement(
-        "gds-drop",
-        "CALL gds.graph.drop($graph_name) YIELD graphName\nRETURN graphName",
-        {"graph_name": "paperkg"},
-    )
-
-
 def gds_statements() -> list[Statement]:
-    """The in-database analysis, in the order it runs."""
+    """The in-database analysis, in the order it runs (it ends with :func:`gds_drop_if_exists` again)."""
     return [
         gds_drop_if_exists(),
         gds_project(),
         gds_pagerank_write(),
         gds_louvain_write(),
         gds_betweenness_write(),
-        gds_drop(),
     ]
 
 
