@@ -38,7 +38,7 @@ from scipy import sparse
 from graph import schema
 from graph.errors import ConfigError, InputError
 from graph.extraction import PaperExtraction
-from loaders.records import Paper, normalize_title
+from loaders.records import Paper, clean_text, normalize_title
 
 __all__ = ["BuildOptions", "TechniqueInfo", "author_key", "build_graph", "paper_items"]
 
@@ -261,7 +261,8 @@ def _authors(papers: Sequence[Paper]) -> tuple[dict[str, str], list[tuple[str, s
     names: dict[str, Counter[str]] = defaultdict(Counter)
     authored: list[tuple[str, str, int]] = []
     for paper in papers:
-        for position, name in enumerate(paper.authors, start=1):
+        for position, raw in enumerate(paper.authors, start=1):
+            name = clean_text(raw)
             if not normalize_title(name):
                 continue
             key = author_key(name)
