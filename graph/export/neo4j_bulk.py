@@ -1,0 +1,177 @@
+"""Files for ``neo4j-admin database import full``: the fastest way to put a large graph into Neo4j.
+
+One CSV per node label (``nodes_Paper.csv`` ...) and per relationship type (``rels_CITES.csv`` ...),
+with admin-import headers: an id space per label (``id:ID(Paper)``, ``key:ID(Concept)``), ``:LABEL``,
+``:START_ID(<Label>)`` / ``:END_ID(<Label>)`` / ``:TYPE``, and typed properties (``year:int``,
+``pagerank:float``, ``aliases:string[]`` with ``;`` between elements). Next to them, ``schema.cypher``
+(constraints and indexes, for ``cypher-shell -f``) and a ``README.md`` with the exact commands.
+Only properties declared in :mod:`graph.schema` are written; empty cells are absent properties.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import InputError
+from graph.export import cypher
+from graph.export.neo4j_rows import check_kinds, graph_counts, node_rows, relationship_rows
+from graph.schema import NODES, RELATIONSHIPS, STRING, STRING_LIST
+
+ARRAY_DELIMITER = ";"
+
+
+def _typed(prop: str, typ: str) -> str:
+    """A header field: ``year:int``, ``aliases:string[]``; plain strings carry no suffix."""
+    return prop if typ == STRING else f"{prop}:{typ}"
+
+
+def node_header(kind: str) -> list[str]:
+    """``[<key>:ID(<Label>), <typed properties>..., :LABEL]`` for one node kind.
+
+    >>> node_header("author")
+    ['key:ID(Author)', 'name', ':LABEL']
+    """
+    spec = NODES[kind]
+    props = [_typed(p, t) for p, t in spec.properties.items() if p != spec.key]
+    return [f"{spec.key}:ID({spec.label})", *props, ":LABEL"]
+
+
+def relationship_header(rel_type: str) -> list[str]:
+    """``[:START_ID(<Label>), :END_ID(<Label>), <typed properties>..., :TYPE]`` for one type.
+
+    >>> relationship_header("HAS_CONCEPT")
+    [':START_ID(Paper)', ':END_ID(Concept)', 'score:float', 'rank:int', ':TYPE']
+    """
+    spec = RELATIONSHIPS[rel_type]
+    props = [_typed(p, t) for p, t in spec.properties.items()]
+    return [f":START_ID({NODES[spec.start].label})", f":END_ID({NODES[spec.end].label})", *props, ":TYPE"]
+
+
+def cell(value: Any, typ: str, where: str, prop: str) -> str:
+    """One CSV cell: empty for a missing value, ``;``-joined for lists, ``repr`` for floats.
+
+    >>> cell(["a b", "c"], "string[]", "concept:x", "aliases"), cell(0.25, "float", "paper:x", "pagerank")
+    ('a b;c', '0.25')
+    """
+    if value is None:
+        return ""
+    if typ == STRING_LIST:
+        clashing = [item for item in value if ARRAY_DELIMITER in item]
+        if clashing:
+            raise InputError(
+                f"list element {clashing[0]!r} contains the array delimiter {ARRAY_DELIMITER!r}", file=where, field=prop
+            )
+        return ARRAY_DELIMITER.join(value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _node_cells(G: nx.MultiDiGraph, kind: str) -> Iterable[list[str]]:
+    spec = NODES[kind]
+    for row in node_rows(G, kind):
+        where = f"{kind}:{row['key']}"
+        props = [cell(row["props"].get(p), t, where, p) for p, t in spec.properties.items() if p != spec.key]
+        yield [row["key"], *props, spec.label]
+
+
+def _relationship_cells(G: nx.MultiDiGraph, rel_type: str) -> Iterable[list[str]]:
+    spec = RELATIONSHIPS[rel_type]
+    for row in relationship_rows(G, rel_type):
+        where = f"{rel_type} {row['start']} -> {row['end']}"
+        props = [cell(row["props"].get(p), t, where, p) for p, t in spec.properties.items()]
+        yield [row["start"], row["end"], *props, rel_type]
+
+
+def node_file(label_name: str) -> str:
+    return f"nodes_{cypher.label(label_name)}.csv"
+
+
+def relationship_file(rel_type: str) -> str:
+    return f"rels_{cypher.rel_type(rel_type)}.csv"
+
+
+def import_command(prefix: str = "") -> str:
+    """The ``neo4j-admin`` command for the files (paths prefixed by ``prefix``), into database ``neo4j``."""
+    parts = ["neo4j-admin database import full --overwrite-destination"]
+    parts += [f"--nodes={prefix}{node_file(spec.label)}" for spec in NODES.values()]
+    parts += [f"--relationships={prefix}{relationship_file(rel)}" for rel in RELATIONSHIPS]
+    parts += [f'--array-delimiter="{ARRAY_DELIMITER}"', "--multiline-fields=true", "neo4j"]
+    return " \\\n  ".join(parts)
+
+
+def _readme(G: nx.MultiDiGraph) -> str:
+    nodes, rels = graph_counts(G)
+    counts = [f"| `{node_file(label)}` | {label} nodes | {n} |" for label, n in nodes.items()]
+    counts += [f"| `{relationship_file(rel)}` | {rel} relationships | {n} |" for rel, n in rels.items()]
+    return "\n".join(
+        [
+            "# Neo4j bulk-import files (written by paperkg)",
+            "",
+            "| file | holds | rows |",
+            "|---|---|---|",
+            *counts,
+            "",
+            "`neo4j-admin database import full` builds a new database from these files, much faster than",
+            "`paperkg neo4j load`; the database must be stopped and is replaced (`--overwrite-destination`).",
+            "",
+            "## With a local Neo4j 5 installation (run in this folder, Neo4j stopped)",
+            "",
+            "```sh",
+            "neo4j stop",
+            import_command(),
+            "neo4j start",
+            "cypher-shell -u neo4j -p \"$NEO4J_PASSWORD\" -f schema.cypher   # constraints and indexes",
+            "```",
+            "",
+            "## With the project's docker-compose.yml (run in the project folder)",
+            "",
+            "docker-compose.yml mounts `${PAPERKG_OUT:-./paperkg-out}/neo4j` at `/import` in the container.",
+            "",
+            "```sh",
+            "docker compose stop neo4j",
+            "docker compose run --rm neo4j " + import_command("/import/"),
+            "docker compose start neo4j",
+            "docker compose exec neo4j cypher-shell -u neo4j -p \"${NEO4J_PASSWORD:-paperkg-local}\" "
+            "-f /import/schema.cypher",
+            "```",
+            "",
+        ]
+    )
+
+
+def _schema_script() -> str:
+    return "".join(f"{statement.text};\n" for statement in cypher.schema_statements())
+
+
+def write_bulk_import(G: nx.MultiDiGraph, out_dir: str | Path) -> list[Path]:
+    """Write the node and relationship CSVs, ``schema.cypher`` and ``README.md`` into ``out_dir``.
+
+    Returns the written paths (CSVs in schema order, then the script and the README).
+    """
+    check_kinds(G)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        _write_csv(out / node_file(spec.label), node_header(kind), _node_cells(G, kind)) for kind, spec in NODES.items()
+    ]
+    written += [
+        _write_csv(out / relationship_file(rel), relationship_header(rel), _relationship_cells(G, rel))
+        for rel in RELATIONSHIPS
+    ]
+    (out / "schema.cypher").write_text(_schema_script(), encoding="utf-8")
+    (out / "README.md").write_text(_readme(G), encoding="utf-8")
+    return [*written, out / "schema.cypher", out / "README.md"]
