@@ -1,0 +1,204 @@
+"""The HTML views without a browser: what each page contains, aggregation, names, escaping, errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from test_views_graphs import XSS_PAYLOADS, hostile_graph, typed_graph
+
+from graph import schema
+from graph.errors import AmbiguousNameError, ConfigError, InputError, NotFoundError
+from graph.export import view_select
+from graph.export.view_html import script_json
+from graph.export.views import (
+    view_file_name,
+    write_community,
+    write_focus,
+    write_overview,
+    write_technique_map,
+    write_view,
+)
+
+LABELS = {0: "diffusion · one-step", 1: "vision-language", 2: "video", 3: "experts"}
+
+
+def page_data(path: Path) -> dict:
+    """The JSON data block a page embeds (what the browser draws)."""
+    html = path.read_text(encoding="utf-8")
+    match = re.search(r'<script type="application/json" id="pk-data">(.*?)</script>', html, re.S)
+    assert match, "no data block"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.MultiDiGraph:
+    return typed_graph()
+
+
+def test_overview_shows_every_paper_and_technique_under_budget(graph, tmp_path):
+    data = page_data(write_overview(graph, tmp_path / "graph.html", LABELS))
+    kinds = {n["id"].partition(":")[0] for n in data["nodes"]}
+    assert kinds == {"paper", "technique"}
+    assert len(data["nodes"]) == 60 + 6
+    assert data["meta"]["aggregated"] is None
+    assert data["legend"]["communities"][0]["name"].startswith("0: diffusion · one-step")
+    assert all(n["shape"] == "dot" for n in data["nodes"] if n["id"].startswith("paper:"))
+    assert all(n["shape"] == "diamond" for n in data["nodes"] if n["id"].startswith("technique:"))
+
+
+def test_overview_has_positions_and_physics_off(graph, tmp_path):
+    path = write_overview(graph, tmp_path / "graph.html", LABELS)
+    data = page_data(path)
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    options = re.search(r'id="pk-options">(.*?)</script>', path.read_text(encoding="utf-8"), re.S).group(1)
+    assert json.loads(options)["physics"]["enabled"] is False
+
+
+def test_sizes_follow_pagerank(graph, tmp_path):
+    data = page_data(write_overview(graph, tmp_path / "graph.html", LABELS))
+    size = {n["id"]: n["size"] for n in data["nodes"]}
+    assert size["paper:arxiv:2401.00000"] > size["paper:arxiv:2401.00030"]
+
+
+def test_overview_aggregates_over_budget_and_says_so(tmp_path):
+    G = typed_graph(400, 5)
+    data = page_data(write_overview(G, tmp_path / "graph.html", LABELS, budget=100))
+    assert len(data["nodes"]) == 100
+    assert "Aggregated" in data["meta"]["aggregated"] and "400 papers" in data["meta"]["aggregated"]
+    shown_communities = {G.nodes[n["id"]]["community"] for n in data["nodes"] if n["id"].startswith("paper:")}
+    assert shown_communities == {0, 1, 2, 3, 4}
+    # the most central paper of the graph is among those kept
+    assert "paper:arxiv:2401.00000" in {n["id"] for n in data["nodes"]}
+
+
+def test_quotas_are_proportional_and_fill_the_budget():
+    assert view_select.quotas({0: 600, 1: 300, 2: 100}, 100) == {0: 60, 1: 30, 2: 10}
+    split = view_select.quotas({c: 1 for c in range(50)} | {99: 1000}, 20)
+    assert sum(split.values()) == 20
+
+
+def test_links_are_the_induced_relationships(graph, tmp_path):
+    data = page_data(write_overview(graph, tmp_path / "graph.html", LABELS))
+    names = {e["info"]["name"] for e in data["edges"]}
+    assert names == {"related (shared concepts/techniques)", "cites", "uses technique", "subtype of"}
+    related = next(e for e in data["edges"] if e["info"]["name"].startswith("related"))
+    assert ["shared", "one-step, distillation"] in related["info"]["rows"]
+
+
+def test_paper_tooltip_has_title_year_terms_and_link(graph, tmp_path):
+    data = page_data(write_overview(graph, tmp_path / "graph.html", LABELS))
+    node = next(n for n in data["nodes"] if n["id"] == "paper:arxiv:2401.00003")
+    info = node["info"]
+    rows = dict(info["rows"])
+    assert info["name"] == "Paper number 3 on topic 3"
+    assert rows["year"] == "2023" and rows["community"] == "3: experts"
+    assert rows["top concepts"] and rows["techniques"]
+    assert info["url"] == "https://arxiv.org/abs/2401.00003"
+
+
+def test_focus_on_technique_is_its_ego_network(graph, tmp_path):
+    data = page_data(write_focus(graph, tmp_path / "f.html", "technique:lora", radius=1))
+    ids = {n["id"] for n in data["nodes"]}
+    users = {u for u, _, k in graph.in_edges("technique:lora", keys=True) if k == schema.USES_TECHNIQUE}
+    assert ids == users | {"technique:lora"}
+    assert "lora" in data["meta"]["title"]
+
+
+def test_focus_on_paper_by_title_and_radius(graph, tmp_path):
+    one = page_data(write_focus(graph, tmp_path / "a.html", "paper:Paper number 5 on topic 5", radius=1))
+    two = page_data(write_focus(graph, tmp_path / "b.html", "Paper number 5 on topic 5", radius=2))
+    kinds = {n["id"].partition(":")[0] for n in one["nodes"]}
+    assert {"concept", "technique", "author"} <= kinds
+    assert len(two["nodes"]) > len(one["nodes"])
+
+
+def test_focus_respects_budget(graph, tmp_path):
+    data = page_data(write_focus(graph, tmp_path / "f.html", "concept:one-step", radius=2, budget=20))
+    assert len(data["nodes"]) == 20 and data["nodes"][0]["id"] == "concept:one-step"
+    assert "Aggregated" in data["meta"]["aggregated"]
+
+
+def test_unknown_and_ambiguous_focus_names(graph, tmp_path):
+    with pytest.raises(NotFoundError, match="no-such-thing"):
+        write_focus(graph, tmp_path / "f.html", "technique:no-such-thing")
+    with pytest.raises(AmbiguousNameError) as err:
+        write_focus(graph, tmp_path / "f.html", "paper:topic 3")
+    assert len(err.value.candidates) > 1
+
+
+def test_community_view(graph, tmp_path):
+    data = page_data(write_community(graph, tmp_path / "c.html", 2, LABELS))
+    papers = [n for n in data["nodes"] if n["id"].startswith("paper:")]
+    assert len(papers) == 15 and all(graph.nodes[n["id"]]["community"] == 2 for n in papers)
+    assert any(n["id"].startswith("technique:") for n in data["nodes"])
+    assert "2: video" in data["meta"]["title"]
+    with pytest.raises(NotFoundError, match="community 9"):
+        write_community(graph, tmp_path / "c.html", 9)
+
+
+def test_technique_map_links_co_used_techniques(graph, tmp_path):
+    data = page_data(write_technique_map(graph, tmp_path / "t.html", LABELS))
+    assert {n["id"] for n in data["nodes"]} == {n for n in graph if n.startswith("technique:")}
+    co = [e for e in data["edges"] if e["info"]["name"].startswith("used together")]
+    assert co
+    both = {
+        p for p in graph if p.startswith("paper:")
+        and {"technique:lora", "technique:moe"} <= set(graph.succ[p])
+    }  # fmt: skip
+    edge = next(e for e in co if {e["from"], e["to"]} == {"technique:lora", "technique:moe"})
+    assert dict(edge["info"]["rows"])["papers using both"] == str(len(both))
+
+
+def test_pages_are_deterministic(graph, tmp_path):
+    a = write_overview(graph, tmp_path / "a.html", LABELS).read_text(encoding="utf-8")
+    b = write_overview(typed_graph(), tmp_path / "b.html", LABELS).read_text(encoding="utf-8")
+    assert a == b
+
+
+def test_pages_reference_nothing_outside(graph, tmp_path):
+    html = write_overview(graph, tmp_path / "graph.html", LABELS).read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html, re.I)
+    for outside in ("node_modules", "cdnjs", "jsdelivr", "unpkg", "fonts.googleapis", "lib/bindings"):
+        assert outside not in html
+    assert "default-src 'none'" in html
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html"]
+
+
+def test_script_json_escapes_script_breakers():
+    text = script_json({"t": "</script><!--\u2028\u2029&"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == {"t": "</script><!--\u2028\u2029&"}
+    assert script_json({"x": float("nan")}) == '{"x":null}'
+
+
+def test_hostile_strings_never_reach_markup(tmp_path):
+    html = write_overview(hostile_graph(), tmp_path / "x.html").read_text(encoding="utf-8")
+    body = html.split('id="pk-data">', 1)[1].split("</script>", 1)[0]
+    for payload in XSS_PAYLOADS:
+        assert payload not in html
+    assert "<" not in body and "javascript:" not in body
+
+
+def test_view_file_names_and_one_view_per_call(graph, tmp_path):
+    assert view_file_name(graph) == "graph.html"
+    name = view_file_name(graph, focus="technique:lora")
+    assert name.startswith("view-technique-lora-") and name.endswith(".html")
+    assert write_view(graph, tmp_path, LABELS, technique_map=True).name == "view-technique-map.html"
+    with pytest.raises(ConfigError, match="one of"):
+        write_view(graph, tmp_path, LABELS, community=1, technique_map=True)
+
+
+def test_bad_input_names_the_node_and_field(tmp_path):
+    G = nx.MultiDiGraph()
+    G.add_node("mystery", kind="gadget")
+    with pytest.raises(InputError, match=r"'mystery'.*'kind'"):
+        write_overview(G, tmp_path / "g.html")
+    with pytest.raises(ConfigError, match="budget"):
+        write_overview(typed_graph(5, 1), tmp_path / "g.html", budget=1)
+    with pytest.raises(ConfigError, match=r"\.html"):
+        write_overview(typed_graph(5, 1), tmp_path / "g.txt")
