@@ -15,6 +15,7 @@ its key and line; a file with no readable entry raises :class:`InputError`.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ def load(path: Path) -> LoadResult:
 
 def parse_bibtex(text: str, file: str) -> LoadResult:
     """Parse BibTeX text; entries with syntax errors become warnings."""
-    library = bibtexparser.parse_string(text)
+    library = _quiet_parse(text)
     result = LoadResult()
     for block in library.failed_blocks:
         result.warnings.append(_failed_block_warning(block, file))
@@ -59,11 +60,23 @@ def parse_bibtex(text: str, file: str) -> LoadResult:
     return result
 
 
+def _quiet_parse(text: str) -> bibtexparser.Library:
+    """Parse with bibtexparser, whose own log lines are replaced by this module's located warnings."""
+    parser_logger = logging.getLogger("bibtexparser")
+    level = parser_logger.level
+    parser_logger.setLevel(logging.CRITICAL)
+    try:
+        return bibtexparser.parse_string(text)
+    finally:
+        parser_logger.setLevel(level)
+
+
 def _failed_block_warning(block: ParsingFailedBlock, file: str) -> str:
     match = _ENTRY_KEY.search(block.raw or "")
     what = f"BibTeX entry {match[2]!r}" if match and match[2] else "BibTeX block"
-    reason = str(block.error).strip().splitlines()
-    detail = " ".join(line.strip() for line in reason) if reason else type(block.error).__name__
+    error = block.error
+    reason = getattr(error, "abort_reason", None) or getattr(error, "message", None) or str(error)
+    detail = " ".join(reason.split()) or type(error).__name__
     line = block.start_line + 1 if block.start_line is not None else None
     return locate(f"{what} skipped: {detail}", file=file, line=line)
 
@@ -73,8 +86,9 @@ def _paper(entry: Entry, file: str, warnings: list[str]) -> Paper | None:
     line = entry.start_line + 1 if entry.start_line is not None else None
     title = latex_to_text(fields.get("title", ""))
     if not title:
-        warnings.append(locate(f"BibTeX entry {entry.key!r} has no title; skipped", file=file, line=line,
-                               field="title"))
+        warnings.append(
+            locate(f"BibTeX entry {entry.key!r} has no title; skipped", file=file, line=line, field="title")
+        )
         return None
     url = fields.get("url", "").strip()
     return Paper.create(

@@ -38,8 +38,16 @@ FORMATS = tuple(LOADERS)
 
 _SNIFF_BYTES = 65536
 _EXTENSIONS = {
-    ".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl",
-    ".ndjson": "jsonl", ".json": "json", ".xml": "arxiv", ".atom": "arxiv", ".txt": "hf-listing",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".xml": "arxiv",
+    ".atom": "arxiv",
+    ".txt": "hf-listing",
 }
 _BIBTEX_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _JSON_MARKERS = (
@@ -78,8 +86,7 @@ def load_path(path: Path, fmt: str | None = None) -> LoadResult:
     """Load one file with the loader for ``fmt`` (detected from the content when None)."""
     path = Path(path)
     if fmt is not None and fmt not in LOADERS:
-        raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}", file=str(path),
-                         field="format")
+        raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}", file=str(path), field="format")
     return LOADERS[fmt or detect_format(path)](path)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from loaders.dates import iso_date, month_number, parse_date
 from loaders.errors import InputError, locate
 from loaders.jsonio import load_json, located_items
-from loaders.records import Paper, Source
+from loaders.records import Paper, Source, clean_text
 from loaders.result import LoadResult
 from loaders.textio import read_text
 
@@ -48,6 +48,7 @@ _DOT_LINE = "·"
 _SENTENCE_END = (".", "!", "?")
 #: An abstract is longer than any title; shorter lines count as abstracts only by context.
 _ABSTRACT_MIN_CHARS = 300
+_SHORT_ABSTRACT_MIN_CHARS = 150
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,9 @@ def parse_listing(text: str, file: str) -> LoadResult:
         line = lines[i]
         if line.kind != "content":
             if result.papers:
-                result.warnings.append(locate(f"stray {line.kind} line {line.text!r} skipped", file=file,
-                                              line=line.number))
+                result.warnings.append(
+                    locate(f"stray {line.kind} line {line.text!r} skipped", file=file, line=line.number)
+                )
             i += 1
             continue
         abstract = lines[i + 1] if i + 1 < len(lines) else None
@@ -96,8 +98,12 @@ def parse_listing(text: str, file: str) -> LoadResult:
         else:
             abstract = None
             result.warnings.append(
-                locate(f"title {line.text!r} has no abstract; kept with an empty abstract", file=file,
-                       line=line.number, field="abstract")
+                locate(
+                    f"title {line.text!r} has no abstract; kept with an empty abstract",
+                    file=file,
+                    line=line.number,
+                    field="abstract",
+                )
             )
             i += 1
         meta = _Meta()
@@ -149,7 +155,13 @@ def _kind(text: str) -> str:
 
 
 def _looks_like_abstract(line: _Line) -> bool:
-    return line.kind == "content" and len(line.text) >= _ABSTRACT_MIN_CHARS
+    """Long, or several sentences ending with a full stop: no title in the seeds is either."""
+    if line.kind != "content":
+        return False
+    text = line.text
+    if len(text) >= _ABSTRACT_MIN_CHARS:
+        return True
+    return len(text) >= _SHORT_ABSTRACT_MIN_CHARS and text.endswith(_SENTENCE_END) and ". " in text
 
 
 def _is_abstract(candidate: _Line, after: _Line | None) -> bool:
@@ -246,7 +258,7 @@ def _api_paper(item: Any, file: str, line: int | None, warnings: list[str]) -> P
     return Paper.create(
         title,
         arxiv=arxiv_id,
-        abstract=(paper.get("summary") or item.get("summary") or "").strip(),
+        abstract=clean_text(paper.get("summary") or item.get("summary")),
         authors=[a["name"] for a in paper.get("authors") or [] if isinstance(a, dict) and a.get("name")],
         published=published,
         upvotes=upvotes if isinstance(upvotes, int) else None,

@@ -30,8 +30,9 @@ def load_json(text: str, file: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         truncated = " (truncated file?)" if exc.pos >= len(text.rstrip()) else ""
-        raise InputError(f"invalid JSON{truncated}: {exc.msg} (column {exc.colno})", file=file,
-                         line=exc.lineno) from exc
+        raise InputError(
+            f"invalid JSON{truncated}: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno
+        ) from exc
 
 
 def iter_jsonl(text: str, file: str) -> Iterator[tuple[int, Any]]:
@@ -42,8 +43,9 @@ def iter_jsonl(text: str, file: str) -> Iterator[tuple[int, Any]]:
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON Lines record: {exc.msg} (column {exc.colno})", file=file,
-                             line=number) from exc
+            raise InputError(
+                f"invalid JSON Lines record: {exc.msg} (column {exc.colno})", file=file, line=number
+            ) from exc
 
 
 def located_items(text: str, data: Any, key: str | None = None) -> list[tuple[int | None, Any]]:

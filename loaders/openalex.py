@@ -40,7 +40,7 @@ def parse_json(text: str, file: str) -> LoadResult:
     elif isinstance(data, dict):
         items = [(1, data)]
     else:
-        raise InputError("expected an OpenAlex work or {\"results\": [...]}", file=file)
+        raise InputError('expected an OpenAlex work or {"results": [...]}', file=file)
     result = LoadResult()
     for line, item in items:
         paper = _paper(item, file, line, result.warnings)

@@ -19,7 +19,7 @@ from typing import Any
 from loaders.dates import parse_date
 from loaders.errors import InputError, locate
 from loaders.jsonio import load_json, located_items
-from loaders.records import Paper, Source, reference_id
+from loaders.records import Paper, Source, clean_text, reference_id
 from loaders.result import LoadResult
 from loaders.textio import read_text
 
@@ -45,7 +45,7 @@ def parse_json(text: str, file: str) -> LoadResult:
     elif isinstance(data, dict):
         items = [(1, data)]
     else:
-        raise InputError("expected a Semantic Scholar paper, a list of papers or {\"data\": [...]}", file=file)
+        raise InputError('expected a Semantic Scholar paper, a list of papers or {"data": [...]}', file=file)
     result = LoadResult()
     for line, item in items:
         result.extend(_item(item, file, line))
@@ -98,7 +98,7 @@ def _paper(
         arxiv=_string(ids.get("ArXiv")),
         doi=_string(ids.get("DOI")),
         s2=_string(item.get("paperId")),
-        abstract=(item.get("abstract") or "").strip(),
+        abstract=clean_text(item.get("abstract")),
         authors=[a["name"] for a in item.get("authors") or [] if isinstance(a, dict) and a.get("name")],
         published=_published(item, file, line, warnings),
         urls=urls,
@@ -121,8 +121,7 @@ def _references(refs: list[Any]) -> list[str]:
         if not isinstance(ref, dict):
             continue
         ids = ref.get("externalIds") or {}
-        rid = reference_id(arxiv=_string(ids.get("ArXiv")), doi=_string(ids.get("DOI")),
-                           s2=_string(ref.get("paperId")))
+        rid = reference_id(arxiv=_string(ids.get("ArXiv")), doi=_string(ids.get("DOI")), s2=_string(ref.get("paperId")))
         if rid:
             found.append(rid)
     return found

@@ -21,7 +21,7 @@ from typing import Any
 from loaders.dates import iso_date, month_number, parse_date
 from loaders.errors import InputError
 from loaders.jsonio import iter_jsonl, load_json, located_items
-from loaders.records import ID_SCHEMES, Paper, Source, external_ids, paper_id
+from loaders.records import ID_SCHEMES, Paper, Source, clean_text, external_ids, paper_id
 from loaders.result import LoadResult
 from loaders.textio import read_text
 
@@ -157,11 +157,12 @@ def _paper(row: dict[str, Any], file: str, line: int | None) -> Paper:
     ids = {k: _text(row, k, fail) for k in ("arxiv", "doi", "s2", "openalex") if k in row}
     if "id" in row:
         ids = {**(parse_reference(_text(row, "id", fail)) or {}), **ids}
-    urls = {key: _text(row, col, fail) for key, col in (("paper", "url"), ("pdf", "pdf"), ("code", "code"))
-            if col in row}
+    urls = {
+        key: _text(row, col, fail) for key, col in (("paper", "url"), ("pdf", "pdf"), ("code", "code")) if col in row
+    }
     return Paper.create(
         title,
-        abstract=_text(row, "abstract", fail) if "abstract" in row else "",
+        abstract=clean_text(_text(row, "abstract", fail)) if "abstract" in row else "",
         authors=_list(row, "authors", fail),
         n_authors=_int(row, "n_authors", fail),
         published=_published(row, fail),

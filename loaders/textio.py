@@ -67,8 +67,9 @@ def _decode_utf16(data: bytes, file: str) -> str:
     try:
         return data.decode("utf-16")
     except UnicodeDecodeError as exc:
-        raise InputError(f"starts with a UTF-16 byte-order mark but is not valid UTF-16: {exc.reason}",
-                         file=file) from exc
+        raise InputError(
+            f"starts with a UTF-16 byte-order mark but is not valid UTF-16: {exc.reason}", file=file
+        ) from exc
 
 
 def _restore_undefined_cp1252(data: bytes, text: str) -> str:
