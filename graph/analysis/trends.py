@@ -1,7 +1,8 @@
 """Trends over publication dates: technique/concept counts per period and the fastest-growing ones.
 
 Periods are years when the dated papers span several years, else months (``YYYY-MM``). Growth compares
-an item's share of the papers of the latest period with its share of all earlier papers.
+an item's share of the papers of the latest period with its share of all earlier papers; concepts that
+name a vocabulary technique are counted once, as the technique.
 """
 
 from __future__ import annotations
@@ -71,13 +72,13 @@ def _rising(
     before = sum(papers[p] for p in periods[:-1])
     found = []
     for item, per in counts.items():
-        if per[latest] < 2:
+        if per[latest] < 2 or G.nodes[item].get("technique"):
             continue
         share_before = sum(per[p] for p in periods[:-1]) / before if before else 0.0
         found.append(
             Rising(item, str(G.nodes[item].get("label", item)), per[latest], per[latest] / papers[latest], share_before)
         )
-    return sorted(found, key=lambda r: (-r.growth, r.item))[:n]
+    return sorted((r for r in found if r.growth > 0), key=lambda r: (-r.growth, r.item))[:n]
 
 
 def trends(G: nx.MultiDiGraph, n_items: int = 20, n_rising: int = 10) -> Trends:

@@ -1,0 +1,241 @@
+"""The report: what the analysed graph says about the corpus, as ``report.md`` and ``report.html``.
+
+Sections: corpus summary, most central papers/techniques/concepts, communities with their labels and
+techniques, bridges between communities, trends over time, and how the numbers were computed. The report
+is built once as a list of blocks and rendered twice; every text from the data is escaped (Markdown table
+pipes, and HTML through :func:`html.escape`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from graph import schema
+from graph.analysis import AnalysisResult
+from graph.analysis.centrality import nodes_of_kind
+from graph.export.files import atomic_write
+
+#: Communities smaller than this are counted but not described.
+MIN_COMMUNITY_SIZE = 3
+#: Communities described at most.
+MAX_COMMUNITIES = 12
+
+
+@dataclass
+class Block:
+    """One piece of the report: a heading, a paragraph, a bullet list or a table."""
+
+    kind: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _name(G: nx.MultiDiGraph, node: str) -> str:
+    data = G.nodes[node]
+    return str(data.get("title") or data.get("label") or data.get("name") or node)
+
+
+def _year(G: nx.MultiDiGraph, node: str) -> str:
+    return str(G.nodes[node].get("year", ""))
+
+
+def _summary(G: nx.MultiDiGraph) -> list[Block]:
+    kinds = Counter(k for _, k in G.nodes(data="kind"))
+    rels = Counter(k for _, _, k in G.edges(keys=True))
+    cites = Counter(s for _, _, k, s in G.edges(keys=True, data="source") if k == schema.CITES)
+    years = sorted(y for _, y in G.nodes(data="year") if y)
+    span = f", published {years[0]}–{years[-1]}" if years else ""
+    facts = [
+        f"{kinds[schema.PAPER]} papers{span}",
+        f"{kinds[schema.TECHNIQUE]} techniques, {kinds[schema.CONCEPT]} concepts, {kinds[schema.AUTHOR]} authors",
+        f"{rels[schema.USES_TECHNIQUE]} technique uses, {rels[schema.HAS_CONCEPT]} concept links",
+        f"{rels[schema.CITES]} citations inside the corpus ({cites[schema.CITES_FROM_REFERENCES]} from reference "
+        f"lists, {cites[schema.CITES_FROM_MENTION]} inferred from a paper naming another's method)",
+        f"{rels[schema.RELATED_TO]} RELATED_TO links (papers sharing specific techniques and concepts)",
+    ]
+    return [Block("h2", "Corpus"), Block("ul", items=facts)]
+
+
+def _central(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
+    labels = analysis.community_labels()
+    blocks = [Block("h2", "Most central")]
+    papers = analysis.top.get(schema.PAPER, [])
+    if papers:
+        rows = [
+            [str(i), r.label, _year(G, r.node), labels.get(G.nodes[r.node].get("community", -1), ""), f"{r.value:.4f}"]
+            for i, r in enumerate(papers, 1)
+        ]
+        blocks += [
+            Block("h3", "Papers (PageRank over citations and RELATED_TO links)"),
+            Block("table", header=["#", "paper", "year", "community", "PageRank"], rows=rows),
+        ]
+    for kind, title in ((schema.TECHNIQUE, "Techniques"), (schema.CONCEPT, "Concepts")):
+        ranked = analysis.top.get(kind, [])
+        if ranked:
+            rows = [
+                [str(i), r.label, str(G.nodes[r.node].get("df", 0)), f"{r.value:.4f}"] for i, r in enumerate(ranked, 1)
+            ]
+            blocks += [Block("h3", title), Block("table", header=["#", kind, "papers", "PageRank"], rows=rows)]
+    return blocks
+
+
+def _communities(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
+    shown = [c for c in analysis.communities if c.size >= MIN_COMMUNITY_SIZE][:MAX_COMMUNITIES]
+    small = sum(1 for c in analysis.communities if c.size < MIN_COMMUNITY_SIZE)
+    blocks = [
+        Block("h2", "Communities"),
+        Block(
+            "p",
+            f"{len(analysis.communities)} communities (seeded Louvain on the paper graph); "
+            f"{small} have fewer than {MIN_COMMUNITY_SIZE} papers and are not described. "
+            "Labels are each community's most distinctive techniques and concepts.",
+        ),
+    ]
+    for c in shown:
+        items = [
+            f"techniques: {', '.join(c.top_techniques) or '—'}",
+            f"distinctive concepts: {', '.join(c.top_concepts) or '—'}",
+            "central papers: " + "; ".join(_name(G, p) for p in c.top_papers[:3]),
+        ]
+        blocks += [Block("h3", f"{c.id}. {c.label} ({c.size} papers)"), Block("ul", items=items)]
+    return blocks
+
+
+def _bridges(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
+    labels = analysis.community_labels()
+    blocks = [Block("h2", "Bridges between communities")]
+    if analysis.bridge_techniques:
+        rows = [
+            [b.label, "; ".join(f"{labels.get(c, c)} ({n})" for c, n in b.communities.items())]
+            for b in analysis.bridge_techniques
+        ]
+        blocks += [
+            Block("h3", "Techniques shared across communities (papers using them per community)"),
+            Block("table", header=["technique", "communities"], rows=rows),
+        ]
+    if analysis.bridge_papers:
+        rows = [
+            [b.title, ", ".join(str(c) for c in b.communities), f"{b.participation:.2f}", f"{b.betweenness:.4f}"]
+            for b in analysis.bridge_papers
+        ]
+        blocks += [
+            Block("h3", "Papers linking communities"),
+            Block("table", header=["paper", "communities linked", "participation", "betweenness"], rows=rows),
+        ]
+    if len(blocks) == 1:
+        blocks.append(Block("p", "No technique or paper links two communities."))
+    return blocks
+
+
+def _trends(analysis: AnalysisResult) -> list[Block]:
+    t = analysis.trends
+    blocks = [Block("h2", "Trends")]
+    if not t.periods:
+        return [*blocks, Block("p", "Too few dated papers for trends.")]
+    counts = ", ".join(f"{p}: {n}" for p, n in t.papers.items())
+    blocks.append(Block("p", f"Papers per {t.granularity}: {counts}."))
+    if t.rising:
+        rows = [
+            [r.label, schema.split_node_id(r.item)[0], str(r.latest), f"{r.share_latest:.0%}", f"{r.share_before:.0%}"]
+            for r in t.rising
+        ]
+        blocks += [
+            Block("h3", f"Rising in {t.periods[-1]} (share of that {t.granularity}'s papers vs all earlier papers)"),
+            Block("table", header=["item", "kind", "papers", f"share {t.periods[-1]}", "share before"], rows=rows),
+        ]
+    return blocks
+
+
+def _method(analysis: AnalysisResult) -> list[Block]:
+    how = "exact" if analysis.betweenness_exact else "estimated from a seeded sample of source papers"
+    return [
+        Block("h2", "How these numbers were computed"),
+        Block(
+            "ul",
+            items=[
+                "Paper PageRank: weighted, on citations (citing → cited) and RELATED_TO links (both ways).",
+                f"Paper betweenness: {how}, on the undirected paper graph.",
+                "Technique PageRank: on the co-use graph (techniques linked by the papers using both).",
+                "Concept PageRank: each paper's PageRank shared equally among its concepts.",
+                "Participation: 0 when a paper's links stay in its community, higher as they spread.",
+            ],
+        ),
+    ]
+
+
+def report_blocks(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
+    """The report's content, before rendering."""
+    title = Block("h1", f"paperkg report: {len(nodes_of_kind(G, schema.PAPER))} papers")
+    return [
+        title,
+        *_summary(G),
+        *_central(G, analysis),
+        *_communities(G, analysis),
+        *_bridges(G, analysis),
+        *_trends(analysis),
+        *_method(analysis),
+    ]
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def to_markdown(blocks: Sequence[Block]) -> str:
+    """Render blocks as Markdown."""
+    out: list[str] = []
+    marks = {"h1": "#", "h2": "##", "h3": "###"}
+    for b in blocks:
+        if b.kind in marks:
+            out += [f"{marks[b.kind]} {_md_cell(b.text)}", ""]
+        elif b.kind == "p":
+            out += [_md_cell(b.text), ""]
+        elif b.kind == "ul":
+            out += [f"- {_md_cell(i)}" for i in b.items] + [""]
+        elif b.kind == "table":
+            out.append("| " + " | ".join(_md_cell(h) for h in b.header) + " |")
+            out.append("|" + "---|" * len(b.header))
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
+            out.append("")
+    return "\n".join(out)
+
+
+def to_html(blocks: Sequence[Block]) -> str:
+    """Render blocks as a standalone HTML page (all text escaped)."""
+    e = html.escape
+    body: list[str] = []
+    for b in blocks:
+        if b.kind in ("h1", "h2", "h3", "p"):
+            body.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
+        elif b.kind == "ul":
+            body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>")
+        elif b.kind == "table":
+            head = "".join(f"<th>{e(h)}</th>" for h in b.header)
+            rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in b.rows)
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    title = e(blocks[0].text) if blocks else "paperkg report"
+    style = (
+        "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.4}"
+        "table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;"
+        "text-align:left;vertical-align:top}th{background:#f3f3f3}"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def write_report(G: nx.MultiDiGraph, analysis: AnalysisResult, out_dir: str | Path) -> Path:
+    """Write ``report.md`` and ``report.html`` into ``out_dir``; returns the Markdown path."""
+    out = Path(out_dir)
+    blocks = report_blocks(G, analysis)
+    atomic_write(out / "report.html", to_html(blocks))
+    return atomic_write(out / "report.md", to_markdown(blocks))
