@@ -12,14 +12,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from loaders.detect import LoadResult, load_paths
 
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
-from graph.errors import WorkspaceError
+from graph.errors import ConfigError, WorkspaceError
 from graph.export.files import write_graph_files
 from graph.export.neo4j_bulk import write_bulk_import
 from graph.export.report import write_report
@@ -29,6 +29,10 @@ from graph.store import IngestReport, Workspace
 from graph.techniques import Vocabulary
 from loaders.records import Paper, resolve_references
 from loaders.samples import sample_paths
+
+if TYPE_CHECKING:  # the Neo4j driver is imported only by the functions that talk to a server
+    from graph.export.neo4j_gds import GdsOptions, GdsReport
+    from graph.export.neo4j_load import LoadReport, Neo4jSettings
 
 DEFAULT_OUT = Path("paperkg-out")
 GRAPH_FILE = "graph.json"
@@ -194,3 +198,59 @@ def info(out: str | Path = DEFAULT_OUT) -> dict[str, Any]:
             "sources": ws.source_files(),
             "last_run": runs[-1] if runs else None,
         }
+
+
+def neo4j_settings(
+    uri: str | None = None, user: str | None = None, password: str | None = None, database: str | None = None
+) -> Neo4jSettings:
+    """Connection settings: the given values, else ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD``/
+    ``NEO4J_DATABASE``, else the defaults of docker-compose.yml (``bolt://localhost:7687``)."""
+    from graph.export.neo4j_load import Neo4jSettings
+
+    return Neo4jSettings.resolve(uri, user, password, database)
+
+
+def neo4j_load(
+    out: str | Path = DEFAULT_OUT,
+    settings: Neo4jSettings | None = None,
+    *,
+    batch_size: int = 1000,
+    wipe: bool = False,
+    progress: bool = True,
+) -> LoadReport:
+    """Load the graph of ``out`` into Neo4j (constraints, indexes, batched MERGE); idempotent."""
+    from graph.export.neo4j_load import load_graph as load_into_neo4j
+
+    return load_into_neo4j(load_graph(out), settings, batch_size=batch_size, wipe=wipe, progress=progress)
+
+
+def neo4j_bulk(out: str | Path = DEFAULT_OUT) -> list[Path]:
+    """(Re)write the ``neo4j-admin database import`` files of the graph in ``out`` into ``out/neo4j``."""
+    return write_bulk_import(load_graph(out), Path(out) / "neo4j")
+
+
+def query(
+    cypher: str | None = None,
+    params: dict[str, Any] | None = None,
+    *,
+    preset: str | None = None,
+    settings: Neo4jSettings | None = None,
+) -> tuple[list[str], list[list[Any]]]:
+    """Run Cypher (or the query preset ``preset``) against Neo4j: ``(columns, rows)``.
+
+    >>> api.query(preset="shared-techniques", params={"paper": "SlimFlow"})   # doctest: +SKIP
+    """
+    from graph.export import neo4j_query
+
+    if (cypher is None) == (preset is None):
+        raise ConfigError("give either a Cypher statement or a preset name")
+    if preset is not None:
+        return neo4j_query.run_preset(preset, params, settings)
+    return neo4j_query.run_query(cypher or "", params, settings)
+
+
+def analyze_neo4j(settings: Neo4jSettings | None = None, options: GdsOptions | None = None) -> GdsReport:
+    """PageRank, Louvain and betweenness computed in Neo4j by Graph Data Science, written onto the nodes."""
+    from graph.export.neo4j_gds import analyze_in_neo4j
+
+    return analyze_in_neo4j(settings, options)
