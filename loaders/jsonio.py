@@ -29,7 +29,8 @@ def load_json(text: str, file: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        truncated = " (truncated file?)" if exc.pos >= len(text.rstrip()) else ""
+        at_end = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        truncated = " (truncated file?)" if at_end else ""
         raise InputError(
             f"invalid JSON{truncated}: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno
         ) from exc
