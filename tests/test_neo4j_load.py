@@ -16,8 +16,9 @@ from graph import schema
 from graph.errors import ConfigError, InputError, Neo4jUnavailableError
 from graph.export import cypher
 from graph.export.neo4j_load import DEFAULT_PASSWORD, LoadReport, Neo4jSettings, plan_load
-from graph.export.neo4j_query import parse_params, preset_params, render, run_query
+from graph.export.neo4j_query import run_query
 from graph.export.neo4j_rows import batched, graph_counts, node_rows, relationship_rows
+from graph.export.query_table import parse_params, preset_params, render
 
 
 @pytest.fixture(scope="module")

@@ -1,51 +1,21 @@
-"""Run Cypher (a user's query or one of :data:`graph.export.cypher.PRESETS`) and render the answer.
+"""Run Cypher (a user's query or one of :data:`graph.export.cypher.PRESETS`) against Neo4j.
 
 Values always travel as parameters. Nodes, relationships and paths in results become plain
-dicts/lists so that every answer prints as a table, JSON or CSV.
-
->>> parse_param("limit=5"), parse_param("paper=SlimFlow"), parse_param("ids=[1, 2]")
-(('limit', 5), ('paper', 'SlimFlow'), ('ids', [1, 2]))
->>> print(render(["a", "b"], [[1, "x"], [22, None]], "table"))
-a   b
---  -
-1   x
-22
+dicts/lists so that every answer prints as a table, JSON or CSV (:mod:`graph.export.query_table`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from neo4j import Query
 from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
-from graph.errors import ConfigError, NotFoundError, PaperkgError
-from graph.export.cypher import PRESETS, Preset
+from graph.errors import PaperkgError
 from graph.export.neo4j_load import Neo4jSettings, open_driver, unavailable_error
-
-FORMATS = ("table", "json", "csv")
-
-
-def parse_param(text: str) -> tuple[str, Any]:
-    """``"k=v"`` -> ``(k, v)``; ``v`` is read as JSON when it parses (numbers, lists...), else kept as text."""
-    name, sep, raw = text.partition("=")
-    if not sep or not name.strip():
-        raise ConfigError(f"--param {text!r}: expected NAME=VALUE")
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        value = raw
-    return name.strip(), value
-
-
-def parse_params(texts: Iterable[str]) -> dict[str, Any]:
-    """Several ``--param`` values as one dict (a later NAME wins)."""
-    return dict(parse_param(text) for text in texts)
+from graph.export.query_table import preset, preset_params
 
 
 def to_plain(value: Any) -> Any:
@@ -82,27 +52,6 @@ def run_query(
     return columns, rows
 
 
-def preset(name: str) -> Preset:
-    """The preset called ``name``, or :class:`NotFoundError` listing the known ones."""
-    if name not in PRESETS:
-        raise NotFoundError(f"no query preset {name!r}; known presets: {', '.join(sorted(PRESETS))}")
-    return PRESETS[name]
-
-
-def preset_params(chosen: Preset, given: Mapping[str, Any]) -> dict[str, Any]:
-    """The preset's defaults overridden by ``given``; unknown or missing required parameters raise ConfigError."""
-    unknown = sorted(set(given) - set(chosen.params))
-    if unknown:
-        raise ConfigError(f"preset {chosen.name!r} has no parameter {', '.join(unknown)}; "
-                          f"its parameters: {', '.join(chosen.params) or 'none'}")
-    merged = {**chosen.params, **given}
-    missing = [name for name, value in merged.items() if value is None]
-    if missing:
-        needed = " ".join(f"--param {name}=..." for name in missing)
-        raise ConfigError(f"preset {chosen.name!r} needs {needed}")
-    return merged
-
-
 def run_preset(
     name: str, params: Mapping[str, Any] | None = None, settings: Neo4jSettings | None = None
 ) -> tuple[list[str], list[list[Any]]]:
@@ -111,39 +60,3 @@ def run_preset(
     return run_query(chosen.cypher, preset_params(chosen, params or {}), settings)
 
 
-def preset_lines() -> list[str]:
-    """One entry per preset: name, what it answers, and its parameters with defaults."""
-    lines = []
-    for chosen in sorted(PRESETS.values(), key=lambda p: p.name):
-        shown = {k: v for k, v in chosen.params.items() if not k.endswith("projection")}
-        params = ", ".join(f"{k}={'(required)' if v is None else json.dumps(v)}" for k, v in shown.items())
-        lines += [chosen.name, f"    {chosen.description}", f"    params: {params or 'none'}"]
-    return lines
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def render(columns: list[str], rows: list[list[Any]], fmt: str = "table") -> str:
-    """``rows`` as an aligned text table, a JSON list of objects, or CSV (header first)."""
-    if fmt == "json":
-        return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, indent=2)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_cell(value) for value in row] for row in rows])
-        return buffer.getvalue().rstrip("\n")
-    if fmt != "table":
-        raise ConfigError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
-    cells = [[_cell(value) for value in row] for row in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    return "\n".join(lines)
