@@ -30,7 +30,7 @@ READY_TIMEOUT_S = 30
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Headless Chromium, offline (CDP network emulation), logging console and network events."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip(f"headless browser tests need {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)")
+        pytest.skip(f"need {CHROMIUM} and {CHROMEDRIVER}: apt-get install chromium chromium-driver")
     os.environ.setdefault("SE_AVOID_STATS", "true")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -82,7 +82,8 @@ def assert_clean(state: dict[str, Any]) -> None:
     """No console messages at warning level or above; nothing fetched but file:// and data:."""
     problems = [entry for entry in state["console"] if entry["level"] in ("SEVERE", "WARNING")]
     assert not problems, problems
-    outside = [url for url in state["requests"] + state["resources"] if not url.startswith(("file:", "data:"))]
+    fetched = state["requests"] + state["resources"]
+    outside = [url for url in fetched if not url.startswith(("file:", "data:"))]
     assert not outside, outside
 
 
@@ -111,7 +112,8 @@ def test_search_focuses_and_shows_details(browser, overview):
     box = browser.find_element("id", "pk-search")
     box.clear()
     box.send_keys("Paper number 7 on topic 0\n")
-    assert browser.execute_script("return window.paperkg.network.getSelectedNodes()") == ["paper:arxiv:2401.00007"]
+    selected = browser.execute_script("return window.paperkg.network.getSelectedNodes()")
+    assert selected == ["paper:arxiv:2401.00007"]
     details = browser.find_element("id", "pk-details")
     assert "Paper number 7 on topic 0" in details.text and "open the paper" in details.text
     link = details.find_element("tag name", "a")
@@ -186,7 +188,8 @@ def test_injected_markup_stays_text(browser, tmp_path):
     assert any(payload.strip() in details for payload in XSS_PAYLOADS)
     assert not browser.find_elements("css selector", "#pk-details a")  # javascript: links dropped
     datalist = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#pk-names option')).map(function (o) { return o.value; })"
+        "return Array.from(document.querySelectorAll('#pk-names option'))"
+        ".map(function (o) { return o.value; })"
     )
     assert XSS_PAYLOADS[1] in " ".join(datalist)
     assert browser.execute_script("return typeof window.__pwned") == "undefined"
