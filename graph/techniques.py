@@ -396,8 +396,8 @@ def _mapping(node: yaml.Node, file: str, what: str) -> dict[str, yaml.Node]:
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str) or key in items:
-            problem = "duplicate key" if key in items else "keys must be strings"
-            raise VocabularyError(f"{what}: {problem} {key!r}", file=file, line=_line(key_node))
+            problem = f"{key!r} appears twice" if key in items else f"key {key!r} is not a string"
+            raise VocabularyError(f"{what}: {problem}", file=file, line=_line(key_node))
         items[key] = value_node
     return items
 
@@ -517,5 +517,6 @@ def _check_unambiguous(
             canonical = _canonical(form, case_sensitive)
             other = owner.setdefault(canonical, (key, form))
             if other[0] != key:
-                message = f"{kind[:-1]} {form!r} is also {other[0]!r}'s {kind[:-1]} {other[1]!r}"
+                noun = "alias" if kind == "aliases" else "acronym"
+                message = f"{noun} {form!r} is already technique {other[0]!r}'s {noun} {other[1]!r}"
                 raise origin.error(key, message, kind)

@@ -8,7 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from graph.cli import cli
 from graph.errors import NotFoundError, VocabularyError
 from graph.techniques import ENV_VAR, Vocabulary, default_vocabulary_path
 from loaders.detect import load_paths
@@ -367,3 +369,19 @@ def test_broken_files_are_reported(tmp_path: Path, text: str, line: int) -> None
 def test_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(VocabularyError, match="cannot read"):
         Vocabulary.load([tmp_path / "absent.yaml"])
+
+
+# ---------------------------------------------------------------- the `paperkg techniques` command
+
+
+def test_cli_lists_matches_and_validates(tmp_path: Path, vocab: Vocabulary) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["techniques"])
+    assert listed.exit_code == 0 and len(listed.output.splitlines()) == len(vocab)
+    assert "consistency-distillation\tefficiency\tdistillation\tConsistency distillation" in listed.output
+    matched = runner.invoke(cli, ["techniques", "--match", "a one–step student, LoRA", "--ancestors"])
+    expected = ["one-step\tone–step", "lora\tLoRA", "peft\tLoRA", "fine-tuning\tLoRA"]
+    assert matched.output.splitlines() == expected
+    bad = write(tmp_path, "techniques:\n- {key: x, label: X, family: f, aliases: [x], parent: nowhere}\n")
+    failed = runner.invoke(cli, ["techniques", "--techniques", str(bad)])
+    assert failed.exit_code == 1 and f"{bad}:2: field 'parent'" in failed.output
