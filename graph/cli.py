@@ -16,6 +16,7 @@ import click
 from graph import __version__, api
 from graph.build import BuildOptions
 from graph.errors import PaperkgError
+from graph.export.query_table import FORMATS, parse_params, preset_lines, render
 
 OUT_HELP = "Graph folder: holds the workspace (paperkg.sqlite) and every output file."
 
@@ -174,6 +175,93 @@ def add(ctx: click.Context, inputs: tuple[Path, ...], out: Path, **kw: Any) -> N
     """Add INPUTS to the graph in --out: only new papers are extracted; outputs are rebuilt."""
     summary = api.add(inputs, out, _options(ctx, kw))
     _print_summary(ctx, summary, "added")
+
+
+def neo4j_connection(fn: Any) -> Any:
+    """--uri/--user/--password/--database: else NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE, else the
+    docker-compose.yml defaults."""
+    options = [
+        click.option("--uri", default=None, help="Bolt URI [default: $NEO4J_URI or bolt://localhost:7687]."),
+        click.option("--user", default=None, help="User [default: $NEO4J_USER or neo4j]."),
+        click.option("--password", default=None, help="Password [default: $NEO4J_PASSWORD or the local-only "
+                     "default of docker-compose.yml]."),
+        click.option("--database", default=None, help="Database [default: $NEO4J_DATABASE or the server's]."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@cli.group()
+def neo4j() -> None:
+    """Put the graph of --out into Neo4j (start one with `docker compose up -d`; see docs/neo4j.md)."""
+
+
+@neo4j.command("load")
+@out_option
+@neo4j_connection
+@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True, help="Rows per transaction.")
+@click.option("--wipe", is_flag=True, help="First delete every Paper, Concept, Technique and Author node.")
+@click.option("--yes", is_flag=True, help="Do not ask before --wipe.")
+@click.pass_context
+def neo4j_load(ctx: click.Context, out: Path, batch_size: int, wipe: bool, yes: bool, **conn: str | None) -> None:
+    """Load the graph (DIR/graph.json) with the driver: constraints, indexes, batched MERGE. Idempotent."""
+    settings = api.neo4j_settings(**conn)
+    if wipe and not yes:
+        click.confirm(f"Delete every Paper, Concept, Technique and Author node at {settings.uri}?", abort=True)
+    quiet = bool(ctx.find_root().params.get("quiet"))
+    report = api.neo4j_load(out, settings, batch_size=batch_size, wipe=wipe, progress=not quiet)
+    for line in report.lines():
+        _echo(ctx, line)
+    if not report.complete:
+        click.echo("warning: the database holds fewer nodes or relationships than the graph", err=True)
+
+
+@neo4j.command("bulk")
+@out_option
+def neo4j_bulk(out: Path) -> None:
+    """Write neo4j-admin bulk-import files into DIR/neo4j (the import command is in its README.md)."""
+    for path in api.neo4j_bulk(out):
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("cypher", required=False)
+@click.option("--preset", default=None, help="Run a named query instead (see --list).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable); "
+              "VALUE is read as JSON when it parses, else as text.")
+@click.option("--list", "list_presets", is_flag=True, help="List the presets with their parameters.")
+@click.option("--json", "fmt", flag_value="json", help="Print a JSON list of objects.")
+@click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
+@neo4j_connection
+def query(
+    cypher: str | None, preset: str | None, params: tuple[str, ...], list_presets: bool, fmt: str | None,
+    **conn: str | None,
+) -> None:
+    """Run CYPHER (or --preset NAME) against Neo4j and print the rows as a table."""
+    if list_presets:
+        click.echo("\n".join(preset_lines()))
+        return
+    if (cypher is None) == (preset is None):
+        raise click.UsageError("give a Cypher statement or --preset NAME (or --list)")
+    columns, rows = api.query(cypher, parse_params(params), preset=preset, settings=api.neo4j_settings(**conn))
+    click.echo(render(columns, rows, fmt or FORMATS[0]))
+
+
+@cli.command()
+@click.option("--engine", type=click.Choice(["neo4j"]), required=True,
+              help="Where to analyse: neo4j runs Graph Data Science in the database (`build` already analyses "
+              "in memory with NetworkX).")
+@click.option("--concurrency", type=click.IntRange(1), default=1, show_default=True,
+              help="GDS threads for Louvain (1: reproducible communities).")
+@neo4j_connection
+def analyze(engine: str, concurrency: int, **conn: str | None) -> None:
+    """Compute PageRank, Louvain communities and betweenness in Neo4j (GDS) and write them onto the nodes."""
+    from graph.export.neo4j_gds import GdsOptions
+
+    report = api.analyze_neo4j(api.neo4j_settings(**conn), GdsOptions(concurrency=concurrency))
+    for line in report.lines():
+        click.echo(line)
 
 
 @cli.command()
