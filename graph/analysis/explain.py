@@ -64,7 +64,7 @@ def resolve_paper(G: nx.MultiDiGraph, name: str) -> str:
     rules = (
         lambda p: titles[p] == wanted,
         lambda p: _prefix_name(_title(G, p)) == name.casefold(),
-        lambda p: f" {wanted} " in f" {titles[p]} ",
+        lambda p: wanted in titles[p],
     )
     for rule in rules:
         found = _one(G, name, [p for p in papers if rule(p)])
