@@ -122,10 +122,15 @@ def normalize_text(text: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), offsets
 
 
+def _fold(text: str) -> str:
+    """Lowercase one character at a time, keeping the length ("İ" -> "i"), as the regex engine compares."""
+    return "".join(char.lower()[:1] for char in text)
+
+
 def _canonical(form: str, case_sensitive: bool) -> str:
     """The lookup form of an alias or of the text it matched: separators removed, case folded."""
-    folded = re.sub(r"[\s\-]+", "", form)
-    return folded if case_sensitive else folded.lower()
+    joined = re.sub(r"[\s\-]+", "", form)
+    return joined if case_sensitive else _fold(joined)
 
 
 def _variants(form: str, case_sensitive: bool) -> list[list[str]]:
@@ -147,7 +152,7 @@ def _variants(form: str, case_sensitive: bool) -> list[list[str]]:
         elif part.strip() == "-":
             variants = [[*v, _SEP_UNIT] for v in variants] + [list(v) for v in variants]
         else:
-            chars = list(part if case_sensitive else part.lower())
+            chars = list(part if case_sensitive else _fold(part))
             variants = [[*v, *chars] for v in variants]
     return variants
 
@@ -205,19 +210,18 @@ class _Matcher:
 
     def spans(self, text: str) -> list[_Span]:
         """Maximal technique spans of ``text`` (already normalised), in text order."""
-        found = [self._resolve(m) for m in self.regex.finditer(text)]
+        found = [span for span in map(self._resolve, self.regex.finditer(text)) if span is not None]
         return _drop_contained(found)
 
-    def _resolve(self, match: re.Match[str]) -> _Span:
+    def _resolve(self, match: re.Match[str]) -> _Span | None:
+        """The technique of one match; ``None`` for a rare letter the engine folds but ``_fold`` does not."""
         if self.by_alias and match.group("ci") is not None:
-            start, end = match.span("ci")
-            return _Span(start, end, self.by_alias[_canonical(match.group("cib"), False)])
+            key = self.by_alias.get(_canonical(match.group("cib"), False))
+            return None if key is None else _Span(*match.span("ci"), key)
         if self.by_acronym and match.group("cs") is not None:
-            start, end = match.span("cs")
-            return _Span(start, end, self.by_acronym[_canonical(match.group("csb"), True)])
+            return _Span(*match.span("cs"), self.by_acronym[_canonical(match.group("csb"), True)])
         name = match.lastgroup or ""
-        start, end = match.span(name)
-        return _Span(start, end, self.pattern_keys[int(name[1:])])
+        return _Span(*match.span(name), self.pattern_keys[int(name[1:])])
 
 
 def _drop_contained(spans: list[_Span]) -> list[_Span]:
