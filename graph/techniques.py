@@ -195,6 +195,10 @@ class _Matcher:
                 self.by_alias[_canonical(alias, False)] = technique.key
             for acronym in technique.acronyms:
                 self.by_acronym[_canonical(acronym, True)] = technique.key
+        self.by_acronym_any_case: dict[str, str] = {}
+        for acronym, key in sorted(self.by_acronym.items()):
+            self.by_acronym_any_case.setdefault(_fold(acronym), key)
+            self.by_acronym_any_case.setdefault(_fold(acronym) + "s", key)
         if self.by_alias:
             forms = [v for t in techniques.values() for a in t.aliases for v in _variants(a, False)]
             alternatives.append(f"(?P<ci>(?P<cib>{_trie_regex(forms)})(?:e?s)?)")
@@ -300,11 +304,7 @@ class Vocabulary:
             keys = {s.key for s in self._matcher.spans(candidate) if (s.start, s.end) == (0, len(candidate))}
             if keys:
                 return min(keys)
-        folded = _canonical(normal, False)
-        for acronym, key in sorted(self._matcher.by_acronym.items()):
-            if folded in (acronym.lower(), acronym.lower() + "s"):
-                return key
-        return None
+        return self._matcher.by_acronym_any_case.get(_canonical(normal, False))
 
     def ancestors(self, key: str) -> list[str]:
         """Parent, grandparent, ... of ``key`` (nearest first).
