@@ -1,11 +1,16 @@
 """Graph files and CSV tables: node-link JSON, GraphML (Gephi, yEd), GEXF (Gephi) and documented CSVs.
 
+``graph.json`` is networkx node-link data with the field names of :data:`NODE_LINK_NAMES` (nodes under
+``nodes`` with their id in ``node_id``; edges under ``links`` with ``start``, ``end`` and ``type``, the
+relationship type); :func:`read_graph_json` reads it back.
+
 Every file is written to a temporary name in its folder and renamed into place (:func:`atomic_open`), so a
 reader never sees half a file. Output is deterministic: the same graph gives byte-identical files.
 
 GraphML and GEXF cannot hold lists or missing values: list properties (``aliases``, ``shared``,
 ``sources``) are written as JSON strings (``'["a", "b"]'``). In GEXF the paper property ``id`` is written
-as ``paper_id`` and every node gets a ``label`` (title, name or label), as Gephi displays it.
+as ``paper_id`` and ``key`` as ``node_key`` (networkx reserves both), and every node gets a ``label``
+(title, name or label), as Gephi displays it.
 
 CSV columns (list cells are ``"; "``-joined; empty = missing):
 
@@ -35,7 +40,7 @@ import networkx as nx
 from graph import schema
 from graph.analysis import AnalysisResult
 
-__all__ = ["CSV_COLUMNS", "atomic_open", "atomic_write", "flat_graph", "write_graph_files"]
+__all__ = ["CSV_COLUMNS", "atomic_open", "atomic_write", "flat_graph", "read_graph_json", "write_graph_files"]
 
 #: Column order of every CSV table.
 CSV_COLUMNS: dict[str, list[str]] = {
@@ -103,6 +108,8 @@ def flat_graph(G: nx.MultiDiGraph, gexf: bool = False) -> nx.MultiDiGraph:
         if gexf:
             if "id" in attrs:
                 attrs["paper_id"] = attrs.pop("id")
+            if "key" in attrs:
+                attrs["node_key"] = attrs.pop("key")
             attrs.setdefault("label", str(data.get("title") or data.get("name") or node))
         F.add_node(node, **attrs)
     for u, v, key, data in G.edges(keys=True, data=True):
@@ -110,9 +117,20 @@ def flat_graph(G: nx.MultiDiGraph, gexf: bool = False) -> nx.MultiDiGraph:
     return F
 
 
+#: Field names of graph.json. networkx's defaults (``id``, ``source``, ``target``) would overwrite the
+#: paper property ``id`` and the CITES property ``source``.
+NODE_LINK_NAMES = {"name": "node_id", "source": "start", "target": "end", "key": "type", "edges": "links"}
+
+
 def _write_json(G: nx.MultiDiGraph, path: Path) -> Path:
-    data = nx.node_link_data(G, edges="links")
+    data = nx.node_link_data(G, **NODE_LINK_NAMES)
     return atomic_write(path, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+
+
+def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
+    """The graph a :func:`write_graph_files` call saved as ``graph.json``, with every property."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return nx.node_link_graph(data, directed=True, multigraph=True, **NODE_LINK_NAMES)
 
 
 def _write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
