@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from loaders.detect import LoadResult, load_paths
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
 from graph.errors import ConfigError, WorkspaceError
-from graph.export.files import write_graph_files
+from graph.export.files import read_graph_json, write_graph_files
 from graph.export.neo4j_bulk import write_bulk_import
 from graph.export.report import write_report
 from graph.export.views import write_overview
@@ -81,6 +80,16 @@ def _timed(timings: dict[str, float], stage: str, fn: Callable[[], Any]) -> Any:
 def load_inputs(inputs: Sequence[str | Path] = ()) -> LoadResult:
     """Read listing files (the bundled sample when ``inputs`` is empty) into merged Paper records."""
     return load_paths(_inputs_or_sample(inputs))
+
+
+def fetch(source: str, query: str | None, out: str | Path, limit: int = 100, **opts: Any) -> Path:
+    """Save up to ``limit`` papers from an online ``source`` to ``out`` (a file ``build``/``add`` read).
+
+    Sources: ``arxiv``, ``semantic-scholar``, ``openalex``, ``hf-daily`` (``date=YYYY-MM-DD``), ``hf-search``.
+    """
+    from loaders.fetch import fetch_to_file
+
+    return fetch_to_file(source, query, Path(out), limit, **opts)
 
 
 def build(
@@ -183,8 +192,7 @@ def load_graph(out: str | Path = DEFAULT_OUT) -> nx.MultiDiGraph:
     path = Path(out) / GRAPH_FILE
     if not path.exists():
         raise WorkspaceError(f"{path}: no graph here (run `paperkg build --out {out}` first)")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return nx.node_link_graph(data, directed=True, multigraph=True, edges="links")
+    return read_graph_json(path)
 
 
 def info(out: str | Path = DEFAULT_OUT) -> dict[str, Any]:
@@ -198,6 +206,17 @@ def info(out: str | Path = DEFAULT_OUT) -> dict[str, Any]:
             "sources": ws.source_files(),
             "last_run": runs[-1] if runs else None,
         }
+
+
+def techniques(extra: Sequence[str | Path] = ()) -> Vocabulary:
+    """The technique vocabulary a build uses: shipped, then ``$PAPERKG_TECHNIQUES``, then ``extra`` files.
+
+    Raises :class:`~graph.errors.VocabularyError` (file, line, entry, field) for a bad file.
+
+    >>> techniques().technique_for_phrase("knowledge distillation")
+    'distillation'
+    """
+    return Vocabulary.load([Path(p) for p in extra])
 
 
 def neo4j_settings(

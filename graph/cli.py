@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +279,49 @@ def info(out: Path, as_json: bool) -> None:
         click.echo(f"  {count:6d}  {file}")
     if data["last_run"]:
         click.echo(f"last run: {data['last_run']['command']} {data['last_run']['stats']}")
+
+
+@cli.command()
+@click.option(
+    "--techniques",
+    "files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra technique vocabulary YAML file (repeatable); it is validated.",
+)
+@click.option("--match", "text", default=None, help="Print the techniques TEXT names (key, evidence).")
+@click.option("--ancestors", is_flag=True, help="With --match: also the parents of specific techniques.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def techniques(files: tuple[Path, ...], text: str | None, ancestors: bool, as_json: bool) -> None:
+    """List the technique vocabulary (key, family, parent, label), or match a text against it."""
+    vocab = api.techniques(files)
+    if text is not None:
+        rows = [{"key": h.key, "evidence": h.evidence} for h in vocab.match(text, with_ancestors=ancestors)]
+    else:
+        rows = [asdict(t) for t in vocab.techniques.values()]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif text is not None:
+        for row in rows:
+            click.echo(f"{row['key']}\t{' '.join(row['evidence'].split())}")
+    else:
+        for row in rows:
+            click.echo(f"{row['key']}\t{row['family']}\t{row['parent'] or '-'}\t{row['label']}")
+
+
+@cli.command()
+@click.argument("source", type=click.Choice(["arxiv", "semantic-scholar", "openalex", "hf-daily", "hf-search"]))
+@click.option("--query", default=None, help="Search words (every source but hf-daily).")
+@click.option("--date", default=None, help="hf-daily: the day, YYYY-MM-DD.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1), help="Most papers to save.")
+@click.option("--api-key", default=None, envvar="S2_API_KEY", help="semantic-scholar API key [env S2_API_KEY].")
+@click.option("--mailto", default=None, envvar="OPENALEX_MAILTO", help="openalex polite-pool e-mail.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def fetch(ctx: click.Context, source: str, output: Path, **kw: Any) -> None:
+    """Save papers from SOURCE to --output (raw API response; then `paperkg build/add FILE`)."""
+    path = api.fetch(source, kw.pop("query"), output, kw.pop("limit"), **kw)
+    _echo(ctx, f"saved {path}")
 
 
 def main(argv: list[str] | None = None) -> None:
