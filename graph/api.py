@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from loaders.detect import LoadResult, load_paths
 
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
@@ -26,6 +25,7 @@ from graph.export.views import write_overview
 from graph.extraction import PaperExtraction
 from graph.store import IngestReport, Workspace
 from graph.techniques import Vocabulary
+from loaders.detect import LoadResult, load_paths
 from loaders.records import Paper, resolve_references
 from loaders.samples import sample_paths
 
