@@ -16,13 +16,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 _ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?", re.ASCII)
 _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.ASCII)
 _DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_SPACES = re.compile(r"\s+", re.UNICODE)
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
 
 #: Prefixes of stable paper ids, most trusted first.
@@ -104,7 +104,7 @@ def clean_text(text: str | None) -> str:
     """NFC-normalise and collapse whitespace; keeps every character (Unicode titles survive)."""
     if not text:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def normalize_title(title: str) -> str:
@@ -114,9 +114,10 @@ def normalize_title(title: str) -> str:
     'merlin empowering multimodal llms with foresight minds'
     """
     folded = unicodedata.normalize("NFKC", title).casefold()
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", folded)).strip()
+    return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
+@lru_cache(maxsize=1 << 17)
 def title_key(title: str) -> str:
     """A short stable hash of the normalised title: the id of a paper with no external id."""
     return hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:16]
