@@ -211,3 +211,14 @@ def test_fetch_to_file_validates_its_options(
     with pytest.raises(InputError, match=message):
         fetch_to_file(source, query, tmp_path / "out", limit, client=client(opener, time), **opts)
     assert opener.requests == []
+
+
+def test_cli_fetch_reports_a_bad_option_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    result = CliRunner().invoke(cli, ["fetch", "hf-daily", "--date", "18/07/2024", "-o", str(tmp_path / "d.json")])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: field 'date': expected a date as YYYY-MM-DD, got '18/07/2024'"
+    assert not (tmp_path / "d.json").exists()
