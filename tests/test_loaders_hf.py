@@ -22,7 +22,7 @@ ENTRIES_PER_PAGE = {
     "003_36498add99c7ff1f.txt": 49,
     "004_bff5e5d783056ce3.txt": 103,
 }
-# 494 entries; 10 titles appear on two pages and one ("Improving the Training of Rectified Flows") on three.
+# 494 entries; nine titles appear on two pages and one ("Improving the Training of Rectified Flows") on three.
 DISTINCT_PAPERS = 483
 
 
