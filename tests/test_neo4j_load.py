@@ -17,7 +17,7 @@ from graph.errors import ConfigError, InputError, Neo4jUnavailableError
 from graph.export import cypher
 from graph.export.neo4j_load import DEFAULT_PASSWORD, LoadReport, Neo4jSettings, plan_load
 from graph.export.neo4j_query import run_query
-from graph.export.neo4j_rows import batched, graph_counts, node_rows, relationship_rows
+from graph.export.neo4j_rows import GraphRows, batched, graph_counts
 from graph.export.query_table import parse_params, preset_params, render
 
 
@@ -38,7 +38,7 @@ def test_batches_cover_every_row_once() -> None:
 def test_node_rows_keep_only_schema_properties_typed(G: nx.MultiDiGraph) -> None:
     G = G.copy()
     G.nodes["paper:arxiv:2407.00003"].update(upvotes="7", note="not in schema")
-    rows = {row["key"]: row["props"] for row in node_rows(G, schema.PAPER)}
+    rows = {row["key"]: row["props"] for row in GraphRows.of(G).nodes(schema.PAPER)}
     assert rows["arxiv:2407.00003"] == {
         "id": "arxiv:2407.00003", "title": "UNITER", "year": 2019, "upvotes": 7, "community": 1, "pagerank": 0.1,
     }
@@ -46,10 +46,10 @@ def test_node_rows_keep_only_schema_properties_typed(G: nx.MultiDiGraph) -> None
 
 
 def test_relationship_rows_use_endpoint_keys(G: nx.MultiDiGraph) -> None:
-    rows = relationship_rows(G, schema.RELATED_TO)
+    rows = GraphRows.of(G).relationships(schema.RELATED_TO)
     assert rows == [{"start": "arxiv:2407.00001", "end": "arxiv:2407.00002",
                      "props": {"weight": 0.8, "shared": ["rectified-flow"]}}]
-    assert relationship_rows(G, schema.SUBTYPE_OF) == [
+    assert GraphRows.of(G).relationships(schema.SUBTYPE_OF) == [
         {"start": "consistency-distillation", "end": "distillation", "props": {}}
     ]
 
@@ -58,13 +58,24 @@ def test_bad_value_names_node_and_property(G: nx.MultiDiGraph) -> None:
     G = G.copy()
     G.nodes["paper:arxiv:2407.00002"]["year"] = "two thousand"
     with pytest.raises(InputError, match=r"paper:arxiv:2407.00002: field 'year'"):
-        node_rows(G, schema.PAPER)
+        GraphRows.of(G).nodes(schema.PAPER)
 
 
 def test_edge_between_wrong_kinds_is_rejected(G: nx.MultiDiGraph) -> None:
     G = G.copy()
     G.add_edge("concept:one-step", "paper:arxiv:2407.00001", key=schema.CITES, kind=schema.CITES)
     with pytest.raises(InputError, match=re.escape("CITES concept:one-step -> paper:arxiv:2407.00001")):
+        plan_load(G)
+
+
+def test_node_id_must_carry_its_kind(G: nx.MultiDiGraph) -> None:
+    G = G.copy()
+    G.add_node("arxiv:9", kind=schema.PAPER, id="arxiv:9")
+    with pytest.raises(InputError, match=r"arxiv:9: field 'id'"):
+        plan_load(G)
+    G.remove_node("arxiv:9")
+    G.add_node("concept:x", kind=schema.PAPER, id="x")
+    with pytest.raises(InputError, match=r"concept:x: field 'kind'"):
         plan_load(G)
 
 

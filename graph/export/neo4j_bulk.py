@@ -19,7 +19,7 @@ import networkx as nx
 
 from graph.errors import InputError
 from graph.export import cypher
-from graph.export.neo4j_rows import check_kinds, graph_counts, node_rows, relationship_rows
+from graph.export.neo4j_rows import GraphRows
 from graph.schema import NODES, RELATIONSHIPS, STRING, STRING_LIST
 
 ARRAY_DELIMITER = ";"
@@ -80,17 +80,17 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path
     return path
 
 
-def _node_cells(G: nx.MultiDiGraph, kind: str) -> Iterable[list[str]]:
+def _node_cells(rows: GraphRows, kind: str) -> Iterable[list[str]]:
     spec = NODES[kind]
-    for row in node_rows(G, kind):
+    for row in rows.nodes(kind):
         where = f"{kind}:{row['key']}"
         props = [cell(row["props"].get(p), t, where, p) for p, t in spec.properties.items() if p != spec.key]
         yield [row["key"], *props, spec.label]
 
 
-def _relationship_cells(G: nx.MultiDiGraph, rel_type: str) -> Iterable[list[str]]:
+def _relationship_cells(rows: GraphRows, rel_type: str) -> Iterable[list[str]]:
     spec = RELATIONSHIPS[rel_type]
-    for row in relationship_rows(G, rel_type):
+    for row in rows.relationships(rel_type):
         where = f"{rel_type} {row['start']} -> {row['end']}"
         props = [cell(row["props"].get(p), t, where, p) for p, t in spec.properties.items()]
         yield [row["start"], row["end"], *props, rel_type]
@@ -113,8 +113,8 @@ def import_command(prefix: str = "") -> str:
     return " \\\n  ".join(parts)
 
 
-def _readme(G: nx.MultiDiGraph) -> str:
-    nodes, rels = graph_counts(G)
+def _readme(rows: GraphRows) -> str:
+    nodes, rels = rows.counts()
     counts = [f"| `{node_file(label)}` | {label} nodes | {n} |" for label, n in nodes.items()]
     counts += [f"| `{relationship_file(rel)}` | {rel} relationships | {n} |" for rel, n in rels.items()]
     return "\n".join(
@@ -162,16 +162,17 @@ def write_bulk_import(G: nx.MultiDiGraph, out_dir: str | Path) -> list[Path]:
 
     Returns the written paths (CSVs in schema order, then the script and the README).
     """
-    check_kinds(G)
+    rows = GraphRows.of(G)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = [
-        _write_csv(out / node_file(spec.label), node_header(kind), _node_cells(G, kind)) for kind, spec in NODES.items()
+        _write_csv(out / node_file(spec.label), node_header(kind), _node_cells(rows, kind))
+        for kind, spec in NODES.items()
     ]
     written += [
-        _write_csv(out / relationship_file(rel), relationship_header(rel), _relationship_cells(G, rel))
+        _write_csv(out / relationship_file(rel), relationship_header(rel), _relationship_cells(rows, rel))
         for rel in RELATIONSHIPS
     ]
     (out / "schema.cypher").write_text(_schema_script(), encoding="utf-8")
-    (out / "README.md").write_text(_readme(G), encoding="utf-8")
+    (out / "README.md").write_text(_readme(rows), encoding="utf-8")
     return [*written, out / "schema.cypher", out / "README.md"]

@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from graph.errors import Neo4jUnavailableError, PaperkgError
 from graph.export import cypher
-from graph.export.neo4j_rows import batched, check_kinds, graph_counts, node_rows, relationship_rows
+from graph.export.neo4j_rows import GraphRows, batched
 from graph.schema import NODES, RELATIONSHIPS
 
 DEFAULT_URI = "bolt://localhost:7687"
@@ -114,18 +114,17 @@ def plan_load(G: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE, wipe: bo
 
     Nodes come before relationships so that every relationship finds its endpoints.
     """
-    check_kinds(G)
+    rows = GraphRows.of(G)
     steps: list[LoadStep] = []
     if wipe:
         steps.append(LoadStep(cypher.wipe(), {"batch_size": 10000}, auto_commit=True))
     steps += [LoadStep(statement, {}, auto_commit=True) for statement in cypher.schema_statements()]
     for kind, spec in NODES.items():
         statement = cypher.merge_nodes(spec.label)
-        steps += [LoadStep(statement, {"rows": rows}, len(rows)) for rows in batched(node_rows(G, kind), batch_size)]
+        steps += [LoadStep(statement, {"rows": b}, len(b)) for b in batched(rows.nodes(kind), batch_size)]
     for rel in RELATIONSHIPS:
         statement = cypher.merge_relationships(rel)
-        rows_of_type = relationship_rows(G, rel)
-        steps += [LoadStep(statement, {"rows": rows}, len(rows)) for rows in batched(rows_of_type, batch_size)]
+        steps += [LoadStep(statement, {"rows": b}, len(b)) for b in batched(rows.relationships(rel), batch_size)]
     return steps
 
 
@@ -201,7 +200,7 @@ def load_graph(
     """Load ``G`` into Neo4j (see the module docstring) and return counts and rows/s."""
     settings = settings or Neo4jSettings.resolve()
     steps = plan_load(G, batch_size=batch_size, wipe=wipe)
-    expected_nodes, expected_rels = graph_counts(G)
+    expected_nodes, expected_rels = GraphRows.of(G).counts()
     total = sum(step.rows for step in steps)
     with open_driver(settings) as driver, driver.session(database=settings.database) as session:
         started = time.perf_counter()

@@ -7,7 +7,7 @@ Only the properties :mod:`graph.schema` declares are exported, each converted to
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
 >>> G.add_node("paper:arxiv:1", kind="paper", id="arxiv:1", title="A", year="2024", extra="ignored")
->>> node_rows(G, "paper")
+>>> GraphRows.of(G).nodes("paper")
 [{'key': 'arxiv:1', 'props': {'id': 'arxiv:1', 'title': 'A', 'year': 2024}}]
 >>> list(batched(list(range(5)), 2))
 [[0, 1], [2, 3], [4]]
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -82,70 +84,73 @@ def schema_props(attrs: Mapping[str, Any], types: Mapping[str, str], where: str)
     }
 
 
-def node_key(G: nx.MultiDiGraph, nid: str) -> str:
-    """The key of node ``nid``: its id without the ``<kind>:`` prefix."""
-    kind, key = split_node_id(nid)
-    if G.nodes[nid].get("kind") != kind:
-        raise InputError(f"node kind {G.nodes[nid].get('kind')!r} does not match its id", file=nid, field="kind")
-    return key
+@dataclass
+class GraphRows:
+    """The graph read once for export: node keys and edges grouped by type, kinds checked.
 
+    Build it with :meth:`of`; then :meth:`nodes` / :meth:`relationships` give loader rows and
+    :meth:`counts` what the database should hold.
+    """
 
-def nodes_of(G: nx.MultiDiGraph, kind: str) -> list[str]:
-    """Ids of the nodes of one kind, sorted."""
-    return sorted(nid for nid, k in G.nodes(data="kind") if k == kind)
+    keys: dict[str, str]
+    by_kind: dict[str, list[str]]
+    by_type: dict[str, list[tuple[str, str, dict[str, Any]]]]
+    attrs: dict[str, dict[str, Any]] = field(repr=False)
 
+    @classmethod
+    def of(cls, G: nx.MultiDiGraph) -> GraphRows:
+        """Index ``G``; a node or edge kind outside the schema, or an edge between the wrong kinds,
+        raises :class:`InputError` naming it."""
+        keys: dict[str, str] = {}
+        by_kind: dict[str, list[str]] = {kind: [] for kind in NODES}
+        for nid, attrs in G.nodes(data=True):
+            kind = attrs.get("kind")
+            if kind not in NODES:
+                raise InputError(f"unknown node kind {kind!r}; known: {', '.join(NODES)}", file=str(nid), field="kind")
+            try:
+                id_kind, keys[nid] = split_node_id(str(nid))
+            except ValueError as exc:
+                raise InputError(str(exc), file=str(nid), field="id") from exc
+            if id_kind != kind:
+                raise InputError(f"node kind {kind!r} does not match its id", file=str(nid), field="kind")
+            by_kind[kind].append(nid)
+        by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {rel: [] for rel in RELATIONSHIPS}
+        for u, v, attrs in G.edges(data=True):
+            rel = attrs.get("kind")
+            if rel not in RELATIONSHIPS:
+                known = ", ".join(RELATIONSHIPS)
+                raise InputError(f"unknown relationship type {rel!r}; known: {known}", file=f"{u} -> {v}", field="kind")
+            spec = RELATIONSHIPS[rel]
+            if G.nodes[u]["kind"] != spec.start or G.nodes[v]["kind"] != spec.end:
+                raise InputError(f"must link a {spec.start} to a {spec.end}", file=f"{rel} {u} -> {v}", field="kind")
+            by_type[rel].append((u, v, attrs))
+        for nids in by_kind.values():
+            nids.sort()
+        for edges in by_type.values():
+            edges.sort(key=itemgetter(0, 1))
+        return cls(keys, by_kind, by_type, dict(G.nodes(data=True)))
 
-def node_rows(G: nx.MultiDiGraph, kind: str) -> list[dict[str, Any]]:
-    """Loader rows ``{key, props}`` of every node of ``kind``, sorted by id."""
-    types = NODES[kind].properties
-    return [
-        {"key": node_key(G, nid), "props": schema_props(G.nodes[nid], types, nid)} for nid in nodes_of(G, kind)
-    ]
+    def nodes(self, kind: str) -> list[dict[str, Any]]:
+        """Loader rows ``{key, props}`` of every node of ``kind``, sorted by id."""
+        types = NODES[kind].properties
+        attrs = self.attrs
+        return [{"key": self.keys[nid], "props": schema_props(attrs[nid], types, nid)} for nid in self.by_kind[kind]]
 
+    def relationships(self, rel_type: str) -> list[dict[str, Any]]:
+        """Loader rows ``{start, end, props}`` (the endpoints' keys) of every edge of ``rel_type``, sorted."""
+        types = RELATIONSHIPS[rel_type].properties
+        keys = self.keys
+        return [
+            {"start": keys[u], "end": keys[v], "props": schema_props(attrs, types, f"{rel_type} {u} -> {v}")}
+            for u, v, attrs in self.by_type[rel_type]
+        ]
 
-def edges_of(G: nx.MultiDiGraph, rel_type: str) -> list[tuple[str, str, dict[str, Any]]]:
-    """``(start, end, attrs)`` of the edges of one relationship type, sorted, endpoints' kinds checked."""
-    spec = RELATIONSHIPS[rel_type]
-    found = []
-    for u, v, attrs in G.edges(data=True):
-        if attrs.get("kind") != rel_type:
-            continue
-        where = f"{rel_type} {u} -> {v}"
-        if G.nodes[u].get("kind") != spec.start or G.nodes[v].get("kind") != spec.end:
-            raise InputError(f"must link a {spec.start} to a {spec.end}", file=where, field="kind")
-        found.append((u, v, attrs))
-    return sorted(found, key=lambda edge: (edge[0], edge[1]))
-
-
-def relationship_rows(G: nx.MultiDiGraph, rel_type: str) -> list[dict[str, Any]]:
-    """Loader rows ``{start, end, props}`` (endpoint keys) of every edge of ``rel_type``, sorted."""
-    types = RELATIONSHIPS[rel_type].properties
-    return [
-        {
-            "start": node_key(G, u),
-            "end": node_key(G, v),
-            "props": schema_props(attrs, types, f"{rel_type} {u} -> {v}"),
-        }
-        for u, v, attrs in edges_of(G, rel_type)
-    ]
-
-
-def check_kinds(G: nx.MultiDiGraph) -> None:
-    """Raise :class:`InputError` for a node or edge whose ``kind`` the schema does not define."""
-    for nid, kind in G.nodes(data="kind"):
-        if kind not in NODES:
-            raise InputError(f"unknown node kind {kind!r}; known: {', '.join(NODES)}", file=str(nid), field="kind")
-    for u, v, kind in G.edges(data="kind"):
-        if kind not in RELATIONSHIPS:
-            known = ", ".join(RELATIONSHIPS)
-            raise InputError(f"unknown relationship type {kind!r}; known: {known}", file=f"{u} -> {v}", field="kind")
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes per Neo4j label and edges per relationship type."""
+        nodes = {NODES[kind].label: len(nids) for kind, nids in self.by_kind.items()}
+        return nodes, {rel: len(edges) for rel, edges in self.by_type.items()}
 
 
 def graph_counts(G: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int]]:
     """Nodes per Neo4j label and edges per relationship type, as the database should hold them."""
-    nodes = {spec.label: len(nodes_of(G, kind)) for kind, spec in NODES.items()}
-    edges = dict.fromkeys(RELATIONSHIPS, 0)
-    for _, _, rel in G.edges(data="kind"):
-        if rel in edges:
-            edges[rel] += 1
-    return nodes, edges
+    return GraphRows.of(G).counts()
