@@ -29,7 +29,7 @@ import numpy as np
 
 from graph.errors import WorkspaceError
 from graph.extraction import PaperExtraction
-from loaders.records import Paper, match_keys, merge
+from loaders.records import Paper, conflicting_ids, match_keys, merge
 
 #: Bump when the table layout changes; an older file is refused with a clear message.
 SCHEMA_VERSION = 1
@@ -66,6 +66,11 @@ class IngestReport:
 
     def __str__(self) -> str:
         return f"{self.new} new, {self.merged} merged, {self.unchanged} unchanged"
+
+
+def _marks(n: int) -> str:
+    """``?, ?, ?`` placeholders for an ``IN (...)`` list of ``n`` values."""
+    return ",".join("?" * n)
 
 
 def text_hash(paper: Paper) -> str:
@@ -181,16 +186,19 @@ class Workspace:
         return IngestReport(new, merged, unchanged)
 
     def _ids_matching(self, paper: Paper) -> list[str]:
+        """Stored papers that are this one: a shared external id, or the same title without conflicting ids.
+
+        The rule is :func:`loaders.records.merge_all`'s, so ``add`` merges exactly as ``build`` does.
+        """
         keys = [*match_keys(paper), paper.id]
-        marks = ",".join("?" * len(keys))
-        rows = self.conn.execute(f"SELECT DISTINCT paper_id FROM paper_keys WHERE key IN ({marks})", keys).fetchall()
-        ids = [r[0] for r in rows]
-        seqs = {
-            pid: seq
-            for pid, seq in self.conn.execute(
-                f"SELECT id, seq FROM papers WHERE id IN ({','.join('?' * len(ids))})", ids
-            )
-        }
+        rows = self.conn.execute(
+            f"SELECT key, paper_id FROM paper_keys WHERE key IN ({_marks(len(keys))})", keys
+        ).fetchall()
+        by_id = {pid for key, pid in rows if not key.startswith("title:")}
+        by_title = {pid for key, pid in rows if key.startswith("title:")} - by_id
+        by_id |= {pid for pid in by_title if not conflicting_ids(self._get_paper(pid)[0], paper)}
+        ids = sorted(by_id)
+        seqs = dict(self.conn.execute(f"SELECT id, seq FROM papers WHERE id IN ({_marks(len(ids))})", ids))
         return sorted(ids, key=lambda pid: seqs.get(pid, 0))
 
     def _next_seq(self) -> int:
@@ -225,7 +233,7 @@ class Workspace:
             chunk = ids[start : start + _CHUNK]
             rows = self.conn.execute(
                 "SELECT paper_id, text_hash, data FROM extractions "
-                f"WHERE config = ? AND paper_id IN ({','.join('?' * len(chunk))})",
+                f"WHERE config = ? AND paper_id IN ({_marks(len(chunk))})",
                 [config, *chunk],
             )
             for paper_id, digest, data in rows:
@@ -255,7 +263,7 @@ class Workspace:
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start : start + _CHUNK]
             rows = self.conn.execute(
-                f"SELECT text, vector FROM embeddings WHERE model = ? AND text IN ({','.join('?' * len(chunk))})",
+                f"SELECT text, vector FROM embeddings WHERE model = ? AND text IN ({_marks(len(chunk))})",
                 [model, *chunk],
             )
             for text, blob in rows:

@@ -294,13 +294,13 @@ def _matching_slots(paper: Paper, slot_of: dict[str, int], merged: list[Paper | 
         slot = slot_of.get(key)
         if slot is None:
             continue
-        if key.startswith("title:") and _conflicting_ids(_present(merged[slot]), paper):
+        if key.startswith("title:") and conflicting_ids(_present(merged[slot]), paper):
             continue
         slots.add(slot)
     return sorted(slots)
 
 
-def _conflicting_ids(a: Paper, b: Paper) -> bool:
+def conflicting_ids(a: Paper, b: Paper) -> bool:
     """True when two records carry different ids of the same scheme (two papers sharing a title)."""
     return any(a.external_ids[s] != b.external_ids[s] for s in a.external_ids.keys() & b.external_ids.keys())
 

@@ -120,3 +120,11 @@ def test_missing_or_corrupt_workspace_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bad" / "paperkg.sqlite").write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(WorkspaceError, match="not a usable paperkg workspace"):
         Workspace.open(tmp_path / "bad")
+
+
+def test_same_title_different_arxiv_ids_stay_two_papers(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path) as ws:
+        ws.ingest([_paper(1, arxiv="2401.00001")])
+        report = ws.ingest([_paper(1, arxiv="2401.99999")])
+        assert report.new == 1
+        assert sorted(p.id for p in ws.papers()) == ["arxiv:2401.00001", "arxiv:2401.99999"]
