@@ -327,8 +327,8 @@ class Preset:
 
 
 def _paper_match(var: str, param: str) -> str:
-    """A WHERE condition matching paper ``var`` by id or case-insensitive exact title."""
-    return f"({var}.id = ${param} OR toLower({var}.title) = toLower(${param}))"
+    """A WHERE condition matching paper ``var`` by id, or by the start of its title (case-insensitive)."""
+    return f"({var}.id = ${param} OR toLower({var}.title) STARTS WITH toLower(${param}))"
 
 
 def _gds_stream_preset(
@@ -364,10 +364,11 @@ def _presets() -> list[Preset]:
     return [
         Preset(
             "shared-techniques",
-            "Papers that use the same techniques as $paper (id or exact title), most shared first; "
+            "Papers that use the same techniques as $paper (id, or the start of its title), most shared first; "
             "with $paper empty, every pair of papers sharing techniques.",
             f"MATCH (p:{paper})-[:{uses}]->(t:{technique})<-[:{uses}]-(other:{paper})\n"
-            f"WHERE other <> p AND (($paper = '' AND p.id < other.id) OR {_paper_match('p', 'paper')})\n"
+            "WHERE other <> p\n"
+            f"  AND CASE WHEN $paper = '' THEN p.id < other.id ELSE {_paper_match('p', 'paper')} END\n"
             "WITH p, other, collect(DISTINCT t.label) AS techniques\n"
             "RETURN p.title AS paper, other.title AS other, size(techniques) AS shared, techniques\n"
             "ORDER BY shared DESC, paper, other\n"
@@ -389,7 +390,7 @@ def _presets() -> list[Preset]:
         ),
         Preset(
             "concept-path",
-            "The shortest chain of shared concepts linking paper $from to paper $to (ids or exact titles).",
+            "The shortest chain of shared concepts linking paper $from to paper $to (ids, or starts of titles).",
             f"MATCH (a:{paper}) WHERE {_paper_match('a', 'from')}\n"
             f"MATCH (b:{paper}) WHERE {_paper_match('b', 'to')}\n"
             f"MATCH path = shortestPath((a)-[:{has}*..12]-(b))\n"
