@@ -64,9 +64,26 @@ def lint(statements: list[cypher.Statement]) -> dict[str, list[dict[str, Any]]]:
     return {result["name"]: result["diagnostics"] for result in json.loads(done.stdout)}
 
 
+#: Statements the linter must flag (proof that it runs and checks what we rely on).
+BROKEN = [
+    cypher.Statement("broken-syntax", "MATCH (p:Paper RETURN p"),
+    cypher.Statement("broken-undefined-variable", "MATCH (p:Paper) RETURN q.title AS title"),
+    cypher.Statement("broken-missing-parameter", "MATCH (p:Paper {id: $paper}) RETURN p.title AS title"),
+    cypher.Statement("broken-unknown-procedure", "CALL gds.pageRenk.stream($g) YIELD nodeId RETURN nodeId", {"g": "x"}),
+    cypher.Statement("broken-unknown-label", "MATCH (p:Papr) RETURN p.title AS title"),
+    cypher.Statement("broken-unknown-property", "MATCH (p:Paper) RETURN p.titel AS title"),
+]
+
+
 @pytest.fixture(scope="module")
-def shipped_diagnostics() -> dict[str, list[dict[str, Any]]]:
-    return lint(cypher.all_statements())
+def linted() -> dict[str, list[dict[str, Any]]]:
+    """Diagnostics of every shipped statement and of :data:`BROKEN`, from one linter run."""
+    return lint([*cypher.all_statements(), *BROKEN])
+
+
+@pytest.fixture(scope="module")
+def shipped_diagnostics(linted: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    return {name: diags for name, diags in linted.items() if not name.startswith("broken-")}
 
 
 def test_cypher_statement_names_are_unique() -> None:
@@ -91,19 +108,10 @@ def test_cypher_presets_are_linted(shipped_diagnostics: dict[str, list[dict[str,
     assert {f"preset-{name}" for name in cypher.PRESETS} <= set(shipped_diagnostics)
 
 
-def test_cypher_linter_flags_broken_statements() -> None:
-    broken = [
-        cypher.Statement("syntax", "MATCH (p:Paper RETURN p"),
-        cypher.Statement("undefined-variable", "MATCH (p:Paper) RETURN q.title AS title"),
-        cypher.Statement("missing-parameter", "MATCH (p:Paper {id: $paper}) RETURN p.title AS title"),
-        cypher.Statement("unknown-procedure", "CALL gds.pageRenk.stream($g) YIELD nodeId RETURN nodeId", {"g": "x"}),
-        cypher.Statement("unknown-label", "MATCH (p:Papr) RETURN p.title AS title"),
-        cypher.Statement("unknown-property", "MATCH (p:Paper) RETURN p.titel AS title"),
-    ]
-    found = lint(broken)
-    assert any(d["severity"] == "error" and "Invalid input" in d["message"] for d in found["syntax"])
-    assert any("Variable `q` not defined" in d["message"] for d in found["undefined-variable"])
-    assert any("Parameter $paper is not defined" in d["message"] for d in found["missing-parameter"])
-    assert any("gds.pageRenk.stream" in d["message"] for d in found["unknown-procedure"])
-    assert any("Papr" in d["message"] for d in found["unknown-label"])
-    assert any("titel" in d["message"] for d in found["unknown-property"])
+def test_cypher_linter_flags_broken_statements(linted: dict[str, list[dict[str, Any]]]) -> None:
+    assert any(d["severity"] == "error" and "Invalid input" in d["message"] for d in linted["broken-syntax"])
+    assert any("Variable `q` not defined" in d["message"] for d in linted["broken-undefined-variable"])
+    assert any("Parameter $paper is not defined" in d["message"] for d in linted["broken-missing-parameter"])
+    assert any("gds.pageRenk.stream" in d["message"] for d in linted["broken-unknown-procedure"])
+    assert any("Papr" in d["message"] for d in linted["broken-unknown-label"])
+    assert any("titel" in d["message"] for d in linted["broken-unknown-property"])
