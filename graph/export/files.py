@@ -29,18 +29,20 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
 from graph import schema
 from graph.analysis import AnalysisResult
 
-__all__ = ["CSV_COLUMNS", "atomic_open", "atomic_write", "flat_graph", "read_graph_json", "write_graph_files"]
+__all__ = ["CSV_COLUMNS", "atomic_open", "atomic_write", "read_graph_json", "write_graph_files"]
 
 #: Column order of every CSV table.
 CSV_COLUMNS: dict[str, list[str]] = {
@@ -100,23 +102,6 @@ def _flat(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, tuple)) else value
 
 
-def flat_graph(G: nx.MultiDiGraph, gexf: bool = False) -> nx.MultiDiGraph:
-    """A copy of ``G`` with list properties as JSON strings (and, for GEXF, ``paper_id`` and ``label``)."""
-    F = nx.MultiDiGraph()
-    for node, data in G.nodes(data=True):
-        attrs = {k: _flat(v) for k, v in data.items()}
-        if gexf:
-            if "id" in attrs:
-                attrs["paper_id"] = attrs.pop("id")
-            if "key" in attrs:
-                attrs["node_key"] = attrs.pop("key")
-            attrs.setdefault("label", str(data.get("title") or data.get("name") or node))
-        F.add_node(node, **attrs)
-    for u, v, key, data in G.edges(keys=True, data=True):
-        F.add_edge(u, v, key=key, **{k: _flat(val) for k, val in data.items()})
-    return F
-
-
 #: Field names of graph.json. networkx's defaults (``id``, ``source``, ``target``) would overwrite the
 #: paper property ``id`` and the CITES property ``source``.
 NODE_LINK_NAMES = {"name": "node_id", "source": "start", "target": "end", "key": "type", "edges": "links"}
@@ -133,15 +118,107 @@ def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
     return nx.node_link_graph(data, directed=True, multigraph=True, **NODE_LINK_NAMES)
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+_GEXF_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+
+
+def _text(value: Any) -> str:
+    """A value as XML-safe text (lists as JSON; characters XML 1.0 forbids dropped)."""
+    return _XML_INVALID.sub("", str(_flat(value)))
+
+
+def _attr(value: Any) -> str:
+    return quoteattr(_text(value))
+
+
+def _attr_types(rows: Iterable[Mapping[str, Any]]) -> dict[str, type]:
+    """Property name -> one Python type for all its values (int and float mixed -> float), sorted by name."""
+    found: dict[str, type] = {}
+    for row in rows:
+        for name, value in row.items():
+            kind = str if isinstance(value, (list, tuple)) else type(value)
+            seen = found.get(name, kind)
+            found[name] = float if {seen, kind} == {int, float} else (seen if seen is kind else str)
+    return dict(sorted(found.items()))
+
+
+def _gexf_node_attrs(node: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """GEXF/Gephi reserve ``id`` and networkx ``key``: renamed ``paper_id`` and ``node_key``."""
+    renamed = {"id": "paper_id", "key": "node_key"}
+    return {renamed.get(k, k): v for k, v in data.items()}
+
+
 def _write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
-    with atomic_open(path, "wb") as fh:
-        nx.write_graphml(flat_graph(G), fh)
+    """Stream GraphML (the XML networkx, Gephi, yEd and Cytoscape read), one element per line."""
+    node_types = _attr_types(d for _, d in G.nodes(data=True))
+    edge_types = _attr_types(d for _, _, d in G.edges(data=True))
+    ids = {("node", n): f"n{i}" for i, n in enumerate(node_types)}
+    ids.update({("edge", n): f"e{i}" for i, n in enumerate(edge_types)})
+    with atomic_open(path) as fh:
+        fh.write(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        )
+        for domain, types in (("node", node_types), ("edge", edge_types)):
+            for name, kind in types.items():
+                fh.write(
+                    f'<key id="{ids[(domain, name)]}" for="{domain}" attr.name={_attr(name)} '
+                    f'attr.type="{_GRAPHML_TYPES[kind]}" />\n'
+                )
+        fh.write('<graph edgedefault="directed">\n')
+        for node, data in G.nodes(data=True):
+            cells = "".join(f'<data key="{ids[("node", k)]}">{escape(_text(v))}</data>' for k, v in data.items())
+            fh.write(f"<node id={_attr(node)}>{cells}</node>\n")
+        for u, v, key, data in G.edges(keys=True, data=True):
+            cells = "".join(f'<data key="{ids[("edge", k)]}">{escape(_text(x))}</data>' for k, x in data.items())
+            fh.write(f"<edge id={_attr(key)} source={_attr(u)} target={_attr(v)}>{cells}</edge>\n")
+        fh.write("</graph>\n</graphml>\n")
     return path
 
 
+def _gexf_attributes(domain: str, types: Mapping[str, type], ids: Mapping[str, str]) -> str:
+    rows = "".join(f'<attribute id="{ids[n]}" title={_attr(n)} type="{_GEXF_TYPES[t]}" />\n' for n, t in types.items())
+    return f'<attributes class="{domain}" mode="static">\n{rows}</attributes>\n'
+
+
+def _attvalues(data: Mapping[str, Any], ids: Mapping[str, str]) -> str:
+    cells = "".join(f'<attvalue for="{ids[k]}" value={_attr(v)} />' for k, v in data.items())
+    return f"<attvalues>{cells}</attvalues>" if cells else ""
+
+
 def _write_gexf(G: nx.MultiDiGraph, path: Path) -> Path:
-    with atomic_open(path, "wb") as fh:
-        nx.write_gexf(flat_graph(G, gexf=True), fh)
+    """Stream GEXF 1.2 for Gephi: node labels are titles/names/labels; RELATED_TO weight is the edge weight."""
+    node_types = _attr_types(_gexf_node_attrs(n, d) for n, d in G.nodes(data=True))
+    node_types.pop("label", None)
+    edge_types = _attr_types({k: v for k, v in d.items() if k != "weight"} for _, _, d in G.edges(data=True))
+    node_ids = {n: str(i) for i, n in enumerate(node_types)}
+    edge_ids = {n: str(i) for i, n in enumerate(edge_types)}
+    with atomic_open(path) as fh:
+        fh.write(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
+            'version="1.2">\n<meta><creator>paperkg</creator></meta>\n'
+            '<graph defaultedgetype="directed" mode="static">\n'
+        )
+        fh.write(_gexf_attributes("node", node_types, node_ids) + _gexf_attributes("edge", edge_types, edge_ids))
+        fh.write("<nodes>\n")
+        for node, data in G.nodes(data=True):
+            attrs = _gexf_node_attrs(node, data)
+            label = attrs.pop("label", None) or data.get("title") or data.get("name") or node
+            fh.write(f"<node id={_attr(node)} label={_attr(label)}>{_attvalues(attrs, node_ids)}</node>\n")
+        fh.write("</nodes>\n<edges>\n")
+        for i, (u, v, data) in enumerate(G.edges(data=True)):
+            attrs = dict(data)
+            weight = f" weight={_attr(attrs.pop('weight'))}" if "weight" in attrs else ""
+            fh.write(
+                f'<edge id="{i}" source={_attr(u)} target={_attr(v)}{weight}>{_attvalues(attrs, edge_ids)}</edge>\n'
+            )
+        fh.write("</edges>\n</graph>\n</gexf>\n")
     return path
 
 
