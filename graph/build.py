@@ -300,16 +300,17 @@ def is_distinctive_name(name: str) -> bool:
     """Whether a title-prefix name is specific enough to infer a citation from a mention of it.
 
     Distinctive: not an English dictionary word, and at least 4 characters long or marked as a name by
-    inner capitals, digits or a hyphen.
+    mixed case (``ViT``), digits or a hyphen; a short all-caps acronym (``VLM``) is too generic.
 
-    >>> [is_distinctive_name(n) for n in ["SlimFlow", "UNITER", "LLaVA-Med", "UNIT", "Flow", "Go"]]
-    [True, True, True, False, False, False]
+    >>> [is_distinctive_name(n) for n in ["SlimFlow", "UNITER", "LLaVA-Med", "ViT", "UNIT", "VLM", "Flow"]]
+    [True, True, True, True, False, False, False]
     """
     from wordfreq import zipf_frequency
 
     if len(name) < 3 or not any(c.isalpha() for c in name):
         return False
-    marked = any(c.isdigit() for c in name) or "-" in name or any(c.isupper() for c in name[1:])
+    mixed_case = any(c.isupper() for c in name[1:]) and any(c.islower() for c in name)
+    marked = mixed_case or "-" in name or any(c.isdigit() for c in name)
     if len(name) < 4 and not marked:
         return False
     return zipf_frequency(name.lower(), "en") < DICTIONARY_ZIPF

@@ -116,6 +116,8 @@ def test_mentions_never_cite_self_the_future_or_a_dictionary_word(G):
     assert (CONSISTENCY, SLIMFLOW) not in cites  # 2023 paper cannot cite a 2024 one
     assert not any(v == ATTENTION for _, v in cites)  # "Attention" is a dictionary word
     assert introduced_name("Attention: Revisiting Efficient Transformers") is None
+    assert introduced_name("VLM: Task-agnostic Video-Language Model Pre-training") is None  # generic acronym
+    assert introduced_name("CrossViT: Cross-Attention Multi-Scale Vision Transformer") == "CrossViT"
 
 
 def test_mentions_are_case_sensitive_and_whole_words():
