@@ -16,7 +16,6 @@ All data reaches the page as JSON inside ``<script type="application/json">`` bl
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -45,24 +44,13 @@ def script_json(value: Any) -> str:
     """JSON text that is safe inside an HTML ``<script>`` element.
 
     ``<``, ``>`` and ``&`` (so ``</script>`` and ``<!--`` cannot occur) and U+2028/U+2029 are written
-    as ``\\uXXXX`` escapes, which JSON.parse reads back as the same characters. Non-finite floats
-    become ``null`` (JSON has no NaN).
+    as ``\\uXXXX`` escapes, which JSON.parse reads back as the same characters. NaN and infinities
+    are refused (ValueError): the item builders turn them into missing values first.
     """
-    text = json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for raw, escaped in _SCRIPT_ESCAPES.items():
         text = text.replace(raw, escaped)
     return text
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with every NaN/inf float replaced by ``None`` (recursing into lists and dicts)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ in plain words, what it left out.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -41,16 +42,21 @@ def check_budget(budget: int) -> None:
 
 
 def by_kind(G: nx.Graph) -> dict[str, list[str]]:
-    """Node ids grouped by kind (each list in graph order)."""
+    """Node ids grouped by kind (each list in graph order); one pass over the nodes."""
     groups: dict[str, list[str]] = defaultdict(list)
-    for nid in G.nodes:
-        groups[node_kind(G, nid)].append(nid)
+    for nid, kind in G.nodes(data="kind"):
+        groups[kind if kind in schema.NODES else node_kind(G, nid)].append(nid)
     return groups
 
 
 def ranked(G: nx.Graph, ids: Iterable[str]) -> list[str]:
     """``ids`` most important first (ties by id, so the order is deterministic)."""
     return sorted(ids, key=lambda nid: (-importance(G, nid), str(nid)))
+
+
+def top(G: nx.Graph, ids: Iterable[str], n: int) -> list[str]:
+    """The ``n`` most important of ``ids``, in :func:`ranked` order, without sorting them all."""
+    return heapq.nsmallest(n, ids, key=lambda nid: (-importance(G, nid), str(nid)))
 
 
 def quotas(sizes: Mapping[Any, int], budget: int) -> dict[Any, int]:
@@ -81,14 +87,12 @@ def overview(G: nx.MultiDiGraph, budget: int) -> Selection:
     if len(papers) + len(techniques) <= budget:
         ids = ranked(G, papers) + ranked(G, techniques)
         return Selection(ids, labelled=_labelled(G, papers, techniques, len(ids)))
-    kept_techniques = ranked(G, techniques)[: max(budget // 4, 1)]
+    kept_techniques = top(G, techniques, max(budget // 4, 1))
     members: dict[int | None, list[str]] = defaultdict(list)
     for nid in papers:
         members[community_of(G.nodes[nid])].append(nid)
     share = quotas({c: len(m) for c, m in members.items()}, budget - len(kept_techniques))
-    kept_papers = ranked(
-        G, itertools.chain.from_iterable(ranked(G, members[c])[:n] for c, n in share.items())
-    )
+    kept_papers = ranked(G, itertools.chain.from_iterable(top(G, members[c], n) for c, n in share.items()))
     missing = len(members) - len(share)
     note = (
         f"Aggregated: the graph has {len(papers):,} papers and {len(techniques):,} techniques, over the "

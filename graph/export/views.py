@@ -204,7 +204,7 @@ def _meta(
 ) -> dict[str, Any]:
     """The page header: title, counts (shown vs. whole graph), how the view was made, aggregation note."""
     shown = Counter(node_kind(G, nid) for nid in ids)
-    total = Counter(node_kind(G, nid) for nid in G.nodes)
+    total = Counter({kind: len(members) for kind, members in view_select.by_kind(G).items()})
     layout = (
         f"seeded spring layout (NetworkX, seed {SEED})"
         if len(ids) <= SPRING_LIMIT
@@ -212,8 +212,7 @@ def _meta(
     )
     return {
         "title": f"paperkg \u00b7 {title}",
-        "counts": f"Shown: {_counts(shown)}, {len(edges):,} links. Whole graph: {_counts(total)}, "
-        f"{G.number_of_edges():,} relationships.",
+        "counts": f"Shown: {_counts(shown)}, {len(edges):,} links. Whole graph: {_counts(total)}.",
         "how": f"paperkg {__version__} view of {what}. Positions precomputed in Python ({layout}); "
         "physics is off (tick \u201cphysics\u201d to let nodes move). Hover a node or link for details, "
         "click a node to pin them.",
