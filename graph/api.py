@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import csv
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,11 +18,12 @@ import networkx as nx
 
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
-from graph.errors import ConfigError, WorkspaceError
+from graph.errors import ConfigError, InputError, WorkspaceError
 from graph.export.files import read_graph_json, write_graph_files
 from graph.export.neo4j_bulk import write_bulk_import
 from graph.export.report import write_report
-from graph.export.views import write_overview
+from graph.export.views import DEFAULT_BUDGET as VIEW_BUDGET
+from graph.export.views import write_overview, write_view
 from graph.extraction import PaperExtraction
 from graph.store import IngestReport, Workspace
 from graph.techniques import Vocabulary
@@ -193,6 +195,40 @@ def load_graph(out: str | Path = DEFAULT_OUT) -> nx.MultiDiGraph:
     if not path.exists():
         raise WorkspaceError(f"{path}: no graph here (run `paperkg build --out {out}` first)")
     return read_graph_json(path)
+
+
+def community_labels(out: str | Path = DEFAULT_OUT) -> dict[int, str]:
+    """Community number -> label, from the ``communities.csv`` a build wrote to ``out`` ({} if none)."""
+    path = Path(out) / "communities.csv"
+    if not path.exists():
+        return {}
+    labels: dict[int, str] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                labels[int(row["id"])] = row.get("label") or ""
+            except (KeyError, TypeError, ValueError):
+                bad = row.get("id")
+                raise InputError(f"not a community number: {bad!r}", file=str(path), line=line, field="id") from None
+    return labels
+
+
+def view(
+    out: str | Path = DEFAULT_OUT,
+    *,
+    focus: str | None = None,
+    radius: int = 1,
+    community: int | None = None,
+    technique_map: bool = False,
+    budget: int = VIEW_BUDGET,
+) -> Path:
+    """Write one interactive HTML view of the graph in ``out`` into ``out`` and return its path: the
+    overview (``graph.html``) by default, else the ``focus`` ego network, a ``community`` or the
+    ``technique_map`` (docs/views.md)."""
+    return write_view(
+        load_graph(out), out, community_labels(out),
+        focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget,
+    )  # fmt: skip
 
 
 def info(out: str | Path = DEFAULT_OUT) -> dict[str, Any]:

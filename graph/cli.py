@@ -324,6 +324,27 @@ def fetch(ctx: click.Context, source: str, output: Path, **kw: Any) -> None:
     _echo(ctx, f"saved {path}")
 
 
+@cli.command()
+@click.option("--focus", default=None, metavar="NODE",
+              help="technique:<key>, concept:<key>, paper:<id or title>, or a bare title/label.")
+@click.option("--radius", type=click.IntRange(0), default=1, show_default=True, help="Hops around --focus.")
+@click.option("--community", type=int, default=None, metavar="N", help="One community's papers and techniques.")
+@click.option("--technique-map", is_flag=True, help="Techniques linked by co-use (shared papers).")
+@click.option("--budget", type=click.IntRange(2), default=1500, show_default=True, help="Most nodes on the page.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default web browser.")
+@out_option
+def view(
+    focus: str | None, radius: int, community: int | None, technique_map: bool, budget: int, open_page: bool, out: Path
+) -> None:
+    """Write an interactive HTML view (offline, self-contained) into --out and print its path."""
+    path = api.view(out, focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget)
+    click.echo(str(path))
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="paperkg")
