@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -203,3 +205,48 @@ def test_bad_input_names_the_node_and_field(tmp_path):
         write_overview(typed_graph(5, 1), tmp_path / "g.html", budget=1)
     with pytest.raises(ConfigError, match=r"\.html"):
         write_overview(typed_graph(5, 1), tmp_path / "g.txt")
+
+
+@pytest.fixture(scope="module")
+def built_folder(tmp_path_factory) -> Path:
+    """A graph folder as a build leaves it (graph.json, communities.csv), from the real analysis and
+    file exporters run on the hand-built graph (no embedding model needed)."""
+    from graph.analysis import analyze
+    from graph.export.files import write_graph_files
+
+    G = typed_graph(80, 4)
+    out = tmp_path_factory.mktemp("built")
+    write_graph_files(G, analyze(G), out)
+    return out
+
+
+def paperkg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "graph", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_cli_view_writes_each_view_into_the_folder(built_folder, tmp_path):
+    cases = {
+        (): "graph.html",
+        ("--focus", "technique:lora", "--radius", "1"): "view-technique-lora-",
+        ("--community", "1"): "view-community-1.html",
+        ("--technique-map",): "view-technique-map.html",
+    }
+    for args, name in cases.items():
+        done = paperkg("view", *args, "--out", str(built_folder), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        path = Path(done.stdout.strip())
+        assert path.parent == built_folder and path.name.startswith(name) and path.exists()
+        data = page_data(path)
+        assert data["nodes"]
+    overview = page_data(built_folder / "graph.html")
+    labels = [c["name"] for c in overview["legend"]["communities"]]
+    assert all(" · " in label for label in labels)  # labels come from communities.csv
+    assert list(tmp_path.iterdir()) == []  # nothing written into the current directory
+
+
+def test_cli_view_reports_unknown_focus_without_traceback(built_folder, tmp_path):
+    done = paperkg("view", "--focus", "technique:no-such-technique", "--out", str(built_folder), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "no-such-technique" in done.stderr and "Traceback" not in done.stderr

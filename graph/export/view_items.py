@@ -119,7 +119,7 @@ def node_kind(G: nx.Graph, nid: str) -> str:
         return schema.split_node_id(str(nid))[0]
     except ValueError:
         raise InputError(
-            f"graph node {nid!r}: field 'kind' is {kind!r}, not one of {sorted(schema.NODES)}"
+            f"{kind!r} is not one of {sorted(schema.NODES)}", file=f"graph node {nid!r}", field="kind"
         ) from None
 
 

@@ -108,10 +108,10 @@ def overview(G: nx.MultiDiGraph, budget: int) -> Selection:
 
 
 def _labelled(G: nx.Graph, papers: list[str], others: list[str], total: int) -> list[str] | None:
-    """Which nodes get a canvas label: all in small views, else the 40 most central papers + others."""
-    if total <= 150:
+    """Which nodes get a canvas label: all in small views, else the 30 most central papers + others."""
+    if total <= 50:
         return None
-    return ranked(G, papers)[:40] + list(others)
+    return top(G, papers, 30) + list(others)
 
 
 def resolve(G: nx.MultiDiGraph, name: str) -> str:
