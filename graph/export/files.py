@@ -1,6 +1,7 @@
 """Graph files and CSV tables: node-link JSON, GraphML (Gephi, yEd), GEXF (Gephi) and documented CSVs.
 
-``graph.json`` is networkx node-link data with the field names of :data:`NODE_LINK_NAMES` (nodes under
+``graph.json`` is networkx node-link data, one node or link per line, with the field names of
+:data:`NODE_LINK_NAMES` (nodes under
 ``nodes`` with their id in ``node_id``; edges under ``links`` with ``start``, ``end`` and ``type``, the
 relationship type); :func:`read_graph_json` reads it back.
 
@@ -108,8 +109,22 @@ NODE_LINK_NAMES = {"name": "node_id", "source": "start", "target": "end", "key":
 
 
 def _write_json(G: nx.MultiDiGraph, path: Path) -> Path:
-    data = nx.node_link_data(G, **NODE_LINK_NAMES)
-    return atomic_write(path, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    """Stream node-link JSON, one node or link per line (keys sorted), without building it in memory."""
+    names = NODE_LINK_NAMES
+
+    def lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+        for i, row in enumerate(rows):
+            yield ("" if i == 0 else ",\n") + json.dumps(row, ensure_ascii=False, sort_keys=True)
+
+    with atomic_open(path) as fh:
+        fh.write(f'{{"directed": true, "multigraph": true, "graph": {json.dumps(G.graph, sort_keys=True)},\n')
+        fh.write('"nodes": [\n')
+        fh.writelines(lines({**d, names["name"]: n} for n, d in G.nodes(data=True)))
+        fh.write(f'\n],\n"{names["edges"]}": [\n')
+        edges = G.edges(keys=True, data=True)
+        fh.writelines(lines({**d, names["source"]: u, names["target"]: v, names["key"]: k} for u, v, k, d in edges))
+        fh.write("\n]}\n")
+    return path
 
 
 def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
