@@ -1,9 +1,8 @@
 """Graph files and CSV tables: node-link JSON, GraphML (Gephi, yEd), GEXF (Gephi) and documented CSVs.
 
 ``graph.json`` is networkx node-link data, one node or link per line, with the field names of
-:data:`NODE_LINK_NAMES` (nodes under
-``nodes`` with their id in ``node_id``; edges under ``links`` with ``start``, ``end`` and ``type``, the
-relationship type); :func:`read_graph_json` reads it back.
+:data:`NODE_LINK_NAMES` (nodes under ``nodes`` with their id in ``node_id``; edges under ``links`` with
+``start``, ``end`` and ``type``, the relationship type); :func:`read_graph_json` reads it back.
 
 Every file is written to a temporary name in its folder and renamed into place (:func:`atomic_open`), so a
 reader never sees half a file. Output is deterministic: the same graph gives byte-identical files.
