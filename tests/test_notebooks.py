@@ -1,0 +1,237 @@
+"""The notebooks, executed top to bottom as a new user runs them, and stored clean.
+
+Each notebook runs in a fresh ``python3`` kernel (nbclient) whose working directory is one temporary folder
+shared by all four, in order: 01 builds the bundled sample into ``$PAPERKG_OUT``, 02 and 03 read that graph,
+04 adds papers to a copy of it. The workspace's embedding/extraction cache is what makes 02-04 fast; 01 pays for
+the one real concept extraction. ``PAPERKG_QUIET=1`` switches the notebooks' progress bars off. With
+``NEO4J_URI`` set, notebook 03 also runs its live cells against that server (it MERGEs the sample's graph into
+it); without it, those cells print how to start one and skip.
+
+A test that needs an earlier notebook runs it first, so any one of them can be selected with ``-k``.
+:func:`sample_graph_folder` hands the folder notebook 01 built to ``tests/test_readme.py``, whose tour then
+rebuilds the sample from that warm cache instead of extracting every concept a second time.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+EXPECTED = ["01-quickstart", "02-centrality-and-communities", "03-neo4j-and-cypher", "04-your-own-papers"]
+CELL_TIMEOUT_S = 900
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+class NotebookRun:
+    """Executes the notebooks once per test process, in order, in one shared working folder."""
+
+    def __init__(self) -> None:
+        self.workdir = Path(tempfile.mkdtemp(prefix="paperkg-notebooks-"))
+        atexit.register(shutil.rmtree, self.workdir, True)
+        self.out = self.workdir / "paperkg-out"
+        self.results: dict[str, nbformat.NotebookNode | BaseException] = {}
+        self.seconds: dict[str, float] = {}
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            PAPERKG_OUT=str(self.out),
+            PAPERKG_QUIET="1",
+            HF_HUB_OFFLINE="1",
+            TRANSFORMERS_OFFLINE="1",
+            TOKENIZERS_PARALLELISM="false",
+        )
+        env.pop("MPLBACKEND", None)  # ipykernel's inline backend draws the plots into the notebook
+        return env
+
+    def executed(self, name: str) -> nbformat.NotebookNode:
+        """The notebook ``name`` executed (after every notebook before it); re-raises its failure."""
+        for path in NOTEBOOKS[: [p.stem for p in NOTEBOOKS].index(name) + 1]:
+            if path.stem not in self.results:
+                self.results[path.stem] = self._execute(path)
+            result = self.results[path.stem]
+            if isinstance(result, BaseException):
+                if path.stem != name:
+                    pytest.fail(f"{name} needs {path.stem}, which failed: {result}", pytrace=False)
+                raise result
+        result = self.results[name]
+        assert not isinstance(result, BaseException)
+        return result
+
+    def _execute(self, path: Path) -> nbformat.NotebookNode | BaseException:
+        from nbclient import NotebookClient
+
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(
+            nb, kernel_name="python3", timeout=CELL_TIMEOUT_S, resources={"metadata": {"path": str(self.workdir)}}
+        )
+        start = time.perf_counter()
+        try:
+            client.execute(env=self.env())
+        except Exception as exc:  # CellExecutionError names the cell and shows the traceback
+            return exc
+        finally:
+            self.seconds[path.stem] = round(time.perf_counter() - start, 1)
+        return nb
+
+
+_RUN: NotebookRun | None = None
+
+
+def notebook_run() -> NotebookRun:
+    """The one :class:`NotebookRun` of this test process."""
+    global _RUN
+    if _RUN is None:
+        _RUN = NotebookRun()
+    return _RUN
+
+
+def sample_graph_folder() -> Path:
+    """The graph folder notebook 01 built from the bundled sample (running it if it has not run yet)."""
+    run = notebook_run()
+    run.executed("01-quickstart")
+    return run.out
+
+
+def outputs(nb: nbformat.NotebookNode, kind: str | None = None) -> list[dict[str, Any]]:
+    """Every output of the notebook's code cells (of ``output_type`` ``kind`` when given)."""
+    found = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    return [o for o in found if kind is None or o["output_type"] == kind]
+
+
+def stdout(nb: nbformat.NotebookNode) -> str:
+    return "".join(o["text"] for o in outputs(nb, "stream") if o["name"] == "stdout")
+
+
+def rich(nb: nbformat.NotebookNode, mime: str) -> list[str]:
+    """The ``mime`` payloads of every display/result output."""
+    return [o["data"][mime] for o in outputs(nb) if mime in o.get("data", {})]
+
+
+# --- stored notebooks -------------------------------------------------------------------------------------
+
+
+def test_the_four_notebooks_exist_in_order() -> None:
+    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_without_outputs(path: Path) -> None:
+    """Outputs are stripped in the repository: no outputs, no execution counts (run them yourself)."""
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    dirty = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert not dirty, f"{path.name}: cells {dirty} have outputs or an execution count; clear them before committing"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_section_is_introduced(path: Path) -> None:
+    """A title first; no two code cells in a row without a markdown cell saying what comes."""
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")
+    sections = [c for c in cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert len(sections) >= 2, f"{path.name}: expected sections (## headings)"
+
+
+# --- executed notebooks -----------------------------------------------------------------------------------
+
+
+def test_01_quickstart_builds_the_sample_and_shows_the_view() -> None:
+    nb = notebook_run().executed("01-quickstart")
+    text = stdout(nb)
+    assert "483 papers" in text
+    assert "SlimFlow" in text and "share techniques" in text  # api.explain's answer
+    assert len(rich(nb, "text/html")) >= 6  # DataFrames and the embedded views
+    frames = [h for h in rich(nb, "text/html") if "<iframe srcdoc=" in h]
+    assert len(frames) == 2, "expected the overview and the focus view embedded"
+    out = notebook_run().out
+    assert (out / "graph.html").exists() and list(out.glob("view-technique-*.html"))
+
+
+def test_01_embedded_views_draw_offline(tmp_path: Path) -> None:
+    """The iframes notebook 01 displays draw in headless Chromium with the network off and log no error."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip(f"need {CHROMIUM} and {CHROMEDRIVER}: apt-get install chromium chromium-driver")
+    frames = [h for h in rich(notebook_run().executed("01-quickstart"), "text/html") if "<iframe srcdoc=" in h]
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1300,900",
+                f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+        )
+        for i, frame in enumerate(frames):
+            page = tmp_path / f"cell-output-{i}.html"
+            page.write_text(f"<!doctype html><html><body>{frame}</body></html>", encoding="utf-8")
+            driver.get(page.as_uri())
+            driver.switch_to.frame(driver.find_element("tag name", "iframe"))
+            deadline = time.monotonic() + 30
+            while not driver.execute_script("return window.paperkgReady === true"):
+                assert time.monotonic() < deadline, f"embedded view {i} did not draw within 30 s"
+                time.sleep(0.1)
+            nodes, drawn = driver.execute_script(
+                "return [window.paperkg.nodes.length, Object.keys(window.paperkg.network.getPositions()).length]"
+            )
+            assert nodes == drawn > 50
+            driver.switch_to.default_content()
+            problems = [e for e in driver.get_log("browser") if e["level"] in ("WARNING", "SEVERE")]
+            assert not problems, json.dumps(problems, indent=1)[:2000]
+    finally:
+        driver.quit()
+
+
+def test_02_analysis_matches_the_build_and_plots() -> None:
+    nb = notebook_run().executed("02-centrality-and-communities")
+    assert "same as papers.csv: True" in stdout(nb)
+    assert len(rich(nb, "image/png")) >= 4  # scatter, community sizes, co-use heat map, trends
+
+
+def test_03_neo4j_without_a_server_shows_files_and_presets() -> None:
+    from graph.export.cypher import PRESETS
+
+    nb = notebook_run().executed("03-neo4j-and-cypher")
+    text = stdout(nb)
+    assert "neo4j-admin database import full" in text
+    shown = [m for m in rich(nb, "text/markdown") if "```cypher" in m]
+    assert len(shown) == len(PRESETS)
+    if os.environ.get("NEO4J_URI"):
+        assert "skipped" not in text
+    else:
+        assert "NEO4J_URI is not set" in text and "docker compose up -d" in text
+
+
+def test_04_adds_papers_to_a_copy_of_the_sample() -> None:
+    nb = notebook_run().executed("04-your-own-papers")
+    assert "4 new, 1 merged, 0 unchanged; 487 papers" in stdout(nb)
+    from graph import api
+
+    assert api.info(notebook_run().out)["papers"] == 483, "notebook 04 must leave the sample's graph as it was"
+    assert api.info(notebook_run().workdir / "my-graph")["papers"] == 487
