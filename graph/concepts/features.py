@@ -5,9 +5,9 @@ Signals (all computed from the document alone, so a paper's concepts do not chan
 ``title`` (1 when it first occurs in the title) and ``frequency`` (occurrences). The embedding similarity
 is added by :mod:`graph.concepts.ranking`.
 
->>> doc = group_candidates("Rectified flow", "We straighten rectified flows. Rectified flow is fast.")
+>>> doc = group_candidates("Rectified flow", "We straighten rectified flows. Rectified flow is efficient.")
 >>> doc.keys, doc.labels
-(['rectified flow'], ['rectified flow'])
+(['rectified flow'], ['Rectified flow'])
 >>> doc.signals.tolist()
 [[2.0, 1.0, 1.0, 3.0]]
 """

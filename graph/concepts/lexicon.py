@@ -52,7 +52,7 @@ GENERIC_ADJECTIVES = word_set(
     many numerous own whole entire initial final previous latter former simple easy difficult hard
     able unable likely unlikely necessary sufficient interesting promising powerful successful superior
     competitive strong weak remarkable impressive extensive comprehensive considerable substantial
-    first second third fourth fifth last
+    first second third fourth fifth last state-of-the-art
     """
 )
 
@@ -67,7 +67,7 @@ _VERB_BASES = """
     employ enable encounter enhance ensure establish evaluate examine exceed exhibit exist expect explain
     exploit explore express extend facilitate find follow formulate get give go grow guarantee
     handle happen help highlight identify illustrate implement imply improve include incorporate increase
-    indicate introduce investigate involve keep know lack lead leverage look maintain make manage
+    indicate introduce investigate involve keep know lack lead leverage look maintain make manage maximize minimize
     meet mitigate motivate note obtain occur offer outperform overcome perform permit pose
     possess prefer prepare present prevent produce propose prove provide reach realize receive reduce
     refer reflect regard relate rely remain remove render replace represent require reveal run

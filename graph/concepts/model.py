@@ -70,10 +70,16 @@ def model_location(model: str | None) -> str:
     return str(model)
 
 
-def load_model(model: str | None, device: str) -> SentenceTransformer:
-    """Load a sentence-transformers model offline on ``device`` (``cpu`` or ``cuda``)."""
-    from sentence_transformers import SentenceTransformer
+def load_model(model: str | None, device: str, progress: bool = False) -> SentenceTransformer:
+    """Load a sentence-transformers model offline on ``device`` (``cpu`` or ``cuda``).
 
+    Without ``progress``, the Hugging Face loading bars are switched off (process-wide).
+    """
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    if not progress:
+        hf_logging.disable_progress_bar()
     location = model_location(model)
     try:
         return SentenceTransformer(location, device=device, local_files_only=True)

@@ -43,7 +43,7 @@ def combine(columns: dict[str, np.ndarray], weights: dict[str, float]) -> np.nda
     """Weighted sum of the z-scored signal columns named in ``weights``.
 
     >>> combine({"a": np.array([0.0, 1.0]), "b": np.array([2.0, 0.0])}, {"a": 1.0, "b": 0.5}).tolist()
-    [-1.5, 1.5]
+    [-0.5, 0.5]
     """
     names = [n for n in weights if n in columns]
     z = zscores(np.column_stack([columns[n] for n in names]))
@@ -133,7 +133,7 @@ class ConceptExtractor:
         if self._embedder is None:
             from keybert import KeyBERT
 
-            encoder = load_model(self.model, self.device)
+            encoder = load_model(self.model, self.device, self._progress)
             self._embedder = Embedder(encoder, self.model_name, self._cache, self._batch_size, self._progress)
             self._keybert = KeyBERT(model=encoder)
         return self._embedder
