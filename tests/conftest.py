@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,26 @@ def seeds_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} not found: the shared folder must sit beside the checkout")
     return path
+
+
+def paperkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the paperkg command exactly as a user would, in a fresh process."""
+    return subprocess.run([sys.executable, "-m", "graph", *args], capture_output=True, text=True, cwd=cwd, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def run_paperkg():
+    """The :func:`paperkg` runner, for tests that call the command themselves."""
+    return paperkg
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`paperkg build` with no inputs, run in an empty folder: ./paperkg-out/ of the bundled sample.
+
+    Built once per test session (it runs the real model); tests that change a build copy it first.
+    """
+    cwd = tmp_path_factory.mktemp("user")
+    result = paperkg("--quiet", "build", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return cwd / "paperkg-out"

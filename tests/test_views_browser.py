@@ -196,24 +196,11 @@ def test_injected_markup_stays_text(browser, tmp_path):
     assert not browser.find_elements("css selector", "img, svg")
 
 
-def sample_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample's build folder: the session's shared ``sample_build`` fixture when conftest
-    provides one (one build for the whole suite), else a build of our own."""
-    try:
-        return request.getfixturevalue("sample_build")
-    except pytest.FixtureLookupError:
-        from graph import api
-
-        out = tmp_path_factory.mktemp("sample") / "paperkg-out"
-        api.build(out=out, options=api.PipelineOptions(progress=False))
-        return out
-
-
-def test_bundled_sample_overview_screenshot(browser, request, tmp_path_factory):
+def test_bundled_sample_overview_screenshot(browser, sample_build):
     """The real build of the bundled sample, drawn and photographed (tests/artifacts/)."""
     from graph import api
 
-    out = sample_folder(request, tmp_path_factory)
+    out = sample_build
     G = api.load_graph(out)
     page = out / "graph.html"
     state = open_page(browser, page)
