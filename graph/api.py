@@ -180,6 +180,22 @@ def extract(
     }
 
 
+def keyphrases(
+    input_path: str | Path,
+    out: Any,
+    top: int = 10,
+    extractor: str = "paperkg",
+    device: str = "auto",
+    batch_size: int = 64,
+    model: str | None = None,
+    progress: bool = False,
+) -> int:
+    """`paperkg concepts`: write ``{"id", "keyphrases"}`` JSON lines for a JSONL file of id/title/abstract."""
+    from graph.concepts.jsonl import write_keyphrases
+
+    return write_keyphrases(Path(input_path), out, top, extractor, device, batch_size, model, progress)
+
+
 def write_outputs(G: nx.MultiDiGraph, analysis: AnalysisResult, out: Path) -> list[Path]:
     """Every file of the output folder: graph files, CSVs, report, overview page, Neo4j import files."""
     files = list(write_graph_files(G, analysis, out))

@@ -345,6 +345,28 @@ def view(
         webbrowser.open(path.resolve().as_uri())
 
 
+@cli.command()
+@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Keyphrases per document.")
+@click.option(
+    "--extractor",
+    type=click.Choice(["paperkg", "keybert-plain", "yake"]),
+    default="paperkg",
+    show_default=True,
+    help="paperkg's extractor, plain KeyBERT (baseline) or YAKE (needs `pip install yake`).",
+)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Texts per encoder batch.")
+@click.option("--model", default=None, help="sentence-transformers folder or cached name [all-MiniLM-L6-v2].")
+@click.pass_context
+def concepts(
+    ctx: click.Context, input_path: Path, top: int, extractor: str, device: str, batch_size: int, model: str | None
+) -> None:
+    """Keyphrases of each {"id", "title", "abstract"} line of INPUT.jsonl, as JSON lines on stdout."""
+    progress = not ctx.find_root().params.get("quiet")
+    api.keyphrases(input_path, sys.stdout, top, extractor, device, batch_size, model, progress)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="paperkg")
