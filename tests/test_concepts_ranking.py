@@ -81,6 +81,12 @@ def test_only_new_texts_are_embedded(extractor: ConceptExtractor) -> None:
     assert 0 < extractor.embedder.encoded - before <= 4  # the document and its few new phrases
 
 
+def test_documents_are_cached_apart_from_phrases_by_truncation(cache: MemoryEmbeddingCache, ranked: dict) -> None:
+    text = "Scaling vision-language pre-training. " + DOCS[1][2]
+    assert set(cache.get_many(model_name(None) + "#128", [text])) == {text}
+    assert cache.get_many(model_name(None), [text]) == {}
+
+
 def test_same_input_same_output(extractor: ConceptExtractor, ranked: dict) -> None:
     assert extractor.extract(list(reversed(DOCS))) == ranked
 

@@ -111,21 +111,35 @@ class Embedder:
         self.progress = progress
         self.encoded = 0
 
-    def embed(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
-        """Vectors of the distinct ``texts``; new ones are encoded in one batched call and cached."""
+    def embed(self, texts: Iterable[str], max_tokens: int | None = None) -> dict[str, np.ndarray]:
+        """Vectors of the distinct ``texts``; new ones are encoded in one batched call and cached.
+
+        ``max_tokens`` truncates the texts to that many tokens (documents); such vectors are cached under
+        ``"<model name>#<max_tokens>"`` so they never mix with untruncated ones.
+        """
+        name = self.name if max_tokens is None else f"{self.name}#{max_tokens}"
         wanted = sorted(set(texts))
-        found = self.cache.get_many(self.name, wanted)
+        found = self.cache.get_many(name, wanted)
         missing = [t for t in wanted if t not in found]
         if missing:
+            fresh = dict(zip(missing, self._encode(missing, max_tokens), strict=True))
+            self.cache.put_many(name, fresh)
+            self.encoded += len(missing)
+            found.update(fresh)
+        return found
+
+    def _encode(self, texts: list[str], max_tokens: int | None) -> np.ndarray:
+        """Encode with the model, optionally truncating to ``max_tokens`` (restored afterwards)."""
+        full = self.model.max_seq_length
+        self.model.max_seq_length = full if max_tokens is None else min(full, max_tokens)
+        try:
             vectors = self.model.encode(
-                missing,
+                texts,
                 batch_size=self.batch_size,
                 show_progress_bar=self.progress,
                 convert_to_numpy=True,
                 normalize_embeddings=True,
-            ).astype(np.float32)
-            fresh = dict(zip(missing, vectors, strict=True))
-            self.cache.put_many(self.name, fresh)
-            self.encoded += len(missing)
-            found.update(fresh)
-        return found
+            )
+        finally:
+            self.model.max_seq_length = full
+        return vectors.astype(np.float32)

