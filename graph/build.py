@@ -37,7 +37,7 @@ from scipy import sparse
 
 from graph import schema
 from graph.errors import ConfigError, InputError
-from graph.extraction import PaperExtraction
+from graph.extraction import ConceptHit, PaperExtraction
 from loaders.records import Paper, clean_text, normalize_title
 
 __all__ = ["BuildOptions", "TechniqueInfo", "author_key", "build_graph", "paper_items"]
@@ -164,28 +164,27 @@ def _check_inputs(
                 )
 
 
-def _kept_concepts(extraction: PaperExtraction | None, limit: int) -> list[Any]:
+def _kept_concepts(extraction: PaperExtraction | None, limit: int) -> list[ConceptHit]:
+    """A paper's ``limit`` best-ranked concepts, one hit per key."""
     if extraction is None:
         return []
-    best: dict[str, Any] = {}
+    best: dict[str, ConceptHit] = {}
     for hit in sorted(extraction.concepts, key=lambda h: (h.rank, h.key)):
         best.setdefault(hit.key, hit)
     return list(best.values())[:limit]
 
 
 def _gather_concepts(
-    papers: Sequence[Paper],
-    extractions: Mapping[str, PaperExtraction],
+    kept: Mapping[str, list[ConceptHit]],
     techniques: Mapping[str, Any],
     technique_for_phrase: Callable[[str], str | None] | None,
-    limit: int,
 ) -> _Concepts:
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     used_by: dict[str, set[str]] = defaultdict(set)
-    for paper in papers:
-        for hit in _kept_concepts(extractions.get(paper.id), limit):
+    for pid, hits in kept.items():
+        for hit in hits:
             surfaces[hit.key][hit.surface or hit.key] += 1
-            used_by[hit.key].add(paper.id)
+            used_by[hit.key].add(pid)
     tied: dict[str, str] = {}
     if technique_for_phrase is not None:
         for key in sorted(surfaces):
@@ -199,7 +198,10 @@ def _gather_concepts(
 
 
 def _technique_uses(
-    papers: Sequence[Paper], extractions: Mapping[str, PaperExtraction], concepts: _Concepts, limit: int
+    papers: Sequence[Paper],
+    extractions: Mapping[str, PaperExtraction],
+    kept: Mapping[str, list[ConceptHit]],
+    concepts: _Concepts,
 ) -> dict[str, dict[str, str]]:
     """paper id -> technique key -> evidence (vocabulary hits first, then tied concepts)."""
     uses: dict[str, dict[str, str]] = {}
@@ -208,7 +210,7 @@ def _technique_uses(
         extraction = extractions.get(paper.id)
         for hit in extraction.techniques if extraction else []:
             found.setdefault(hit.key, hit.evidence)
-        for hit in _kept_concepts(extraction, limit):
+        for hit in kept[paper.id]:
             tech = concepts.technique.get(hit.key)
             if tech is not None:
                 found.setdefault(tech, hit.surface or hit.key)
@@ -472,9 +474,9 @@ def build_graph(
     options.validate()
     _check_inputs(papers, extractions, techniques)
     papers = sorted(papers, key=lambda p: p.id)
-    limit = options.max_concepts_per_paper
-    concepts = _gather_concepts(papers, extractions, techniques, technique_for_phrase, limit)
-    uses = _technique_uses(papers, extractions, concepts, limit)
+    kept = {p.id: _kept_concepts(extractions.get(p.id), options.max_concepts_per_paper) for p in papers}
+    concepts = _gather_concepts(kept, techniques, technique_for_phrase)
+    uses = _technique_uses(papers, extractions, kept, concepts)
     tech_df = Counter(t for found in uses.values() for t in found)
     author_names, authored = _authors(papers)
 
@@ -484,14 +486,13 @@ def build_graph(
     for paper in papers:
         pid = schema.node_id(schema.PAPER, paper.id)
         nodes[pid] = _paper_attrs(paper)
-        kept = _kept_concepts(extractions.get(paper.id), limit)
-        for hit in kept:
+        for hit in kept[paper.id]:
             attrs = {"kind": schema.HAS_CONCEPT, "score": round(float(hit.score), 6), "rank": int(hit.rank)}
             edges.append((pid, schema.node_id(schema.CONCEPT, hit.key), schema.HAS_CONCEPT, attrs))
         for tech, evidence in uses[paper.id].items():
             attrs = _clean({"kind": schema.USES_TECHNIQUE, "evidence": evidence})
             edges.append((pid, schema.node_id(schema.TECHNIQUE, tech), schema.USES_TECHNIQUE, attrs))
-        items_of[pid] = paper_items([h.key for h in kept], uses[paper.id], concepts.technique)
+        items_of[pid] = paper_items([h.key for h in kept[paper.id]], uses[paper.id], concepts.technique)
     for key in concepts.surfaces:
         nodes[schema.node_id(schema.CONCEPT, key)] = concepts.attrs(key)
     for key in _technique_closure(tech_df, techniques):
