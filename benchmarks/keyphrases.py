@@ -6,9 +6,12 @@ Usage (from the repository root)::
     python benchmarks/keyphrases.py --limit 50 --extractors paperkg,yake
     python benchmarks/keyphrases.py --device cuda
 
+    python benchmarks/keyphrases.py --ablation           # paperkg with each ranking signal dropped
+
 Scoring follows ``../shared/bench/README.md`` (:mod:`graph.concepts.evaluation`). docs/s counts the
-extraction itself; model loading is timed separately ("load s"). paperkg runs with a fresh in-memory cache, so
-every phrase and document is embedded (no reuse from an earlier run).
+extraction itself (wall clock); docs/CPU-s divides by the CPU time this process used (all threads), which
+is steadier than wall time on a shared machine; model loading is timed separately ("load s"). paperkg
+runs with a fresh in-memory cache, so every phrase and document is embedded (no reuse from a run before).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from graph.concepts.evaluation import candidate_recall, macro_f1
 from graph.concepts.extractors import EXTRACTORS, make_ranker
 from graph.concepts.features import group_candidates
 from graph.concepts.model import resolve_device
+from graph.concepts.ranking import WEIGHTS, ConceptExtractor
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "inspec-test.jsonl"
 
@@ -58,6 +62,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--ablation", action="store_true", help="F1 of paperkg with each ranking signal dropped")
     parser.add_argument(
         "--extractors", default=",".join(EXTRACTORS), help="comma-separated, of: " + ", ".join(EXTRACTORS)
     )
@@ -69,16 +74,33 @@ def main() -> None:
     print(f"Inspec test: {len(docs)} documents; {machine(device)}")
     recall = candidate_recall([group_candidates(t, a).labels for _, t, a in docs], golds)
     print(f"paperkg candidate recall of gold (stemmed): {recall:.1f}%")
-    print(f"{'extractor':<14} {'F1@5':>6} {'F1@10':>6} {'docs/s':>8} {'load s':>7}")
+    if args.ablation:
+        ablation(docs, golds, device, args.batch_size)
+        return
+    print(f"{'extractor':<14} {'F1@5':>6} {'F1@10':>6} {'docs/s':>8} {'docs/CPU-s':>10} {'load s':>7}")
     for name in args.extractors.split(","):
         started = time.perf_counter()
         ranker = make_ranker(name, 10, device, args.batch_size, cache=MemoryEmbeddingCache())
-        loaded = time.perf_counter()
+        loaded, cpu = time.perf_counter(), time.process_time()
         ranked = ranker(docs)
-        seconds = time.perf_counter() - loaded
+        seconds, cpu_seconds = time.perf_counter() - loaded, time.process_time() - cpu
         predictions = [ranked[doc_id] for doc_id, _, _ in docs]
         f5, f10 = macro_f1(predictions, golds, 5), macro_f1(predictions, golds, 10)
-        print(f"{name:<14} {f5:6.2f} {f10:6.2f} {len(docs) / seconds:8.2f} {loaded - started:7.1f}", flush=True)
+        rates = f"{len(docs) / seconds:8.2f} {len(docs) / cpu_seconds:10.2f}"
+        print(f"{name:<14} {f5:6.2f} {f10:6.2f} {rates} {loaded - started:7.1f}", flush=True)
+
+
+def ablation(docs: list[tuple[str, str, str]], golds: list[list[str]], device: str, batch_size: int) -> None:
+    """paperkg's F1 with similarity only, all signals, and all signals but one (embeddings shared)."""
+    variants = {"similarity only": {"similarity": 1.0}, "all signals": WEIGHTS}
+    variants |= {f"all but {name}": {n: w for n, w in WEIGHTS.items() if n != name} for name in WEIGHTS}
+    cache = MemoryEmbeddingCache()
+    print(f"{'ranking signals':<22} {'F1@5':>6} {'F1@10':>6}")
+    for label, weights in variants.items():
+        extractor = ConceptExtractor(device=device, batch_size=batch_size, cache=cache, weights=weights)
+        ranked = extractor.extract(docs)
+        predictions = [[hit.surface for hit in ranked[doc_id]] for doc_id, _, _ in docs]
+        print(f"{label:<22} {macro_f1(predictions, golds, 5):6.2f} {macro_f1(predictions, golds, 10):6.2f}", flush=True)
 
 
 if __name__ == "__main__":

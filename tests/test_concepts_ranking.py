@@ -119,6 +119,16 @@ def test_bad_options_are_config_errors() -> None:
         resolve_device("tpu")
     with pytest.raises(ConfigError, match="positive"):
         ConceptExtractor(device="cpu", top_n=0)
+    with pytest.raises(ConfigError, match="unknown signals"):
+        ConceptExtractor(device="cpu", weights={"similarity": 1.0, "colour": 2.0})
+
+
+def test_similarity_alone_still_finds_the_topic(extractor: ConceptExtractor) -> None:
+    alone = ConceptExtractor(device="cpu", top_n=5, cache=extractor._cache, weights={"similarity": 1.0})
+    alone._embedder, alone._keybert = extractor.embedder, extractor._keybert
+    hits = alone.extract(DOCS[:1])["rf"]
+    assert "rectified flow" in [hit.key for hit in hits[:2]]
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
 
 
 def test_an_unknown_model_is_a_config_error_not_a_download() -> None:

