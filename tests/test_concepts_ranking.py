@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from graph.concepts.cache import MemoryEmbeddingCache
-from graph.concepts.model import Embedder, model_name, resolve_device
+from graph.concepts.model import model_name, resolve_device
 from graph.concepts.ranking import ConceptExtractor
 from graph.errors import ConfigError
 
@@ -67,9 +67,8 @@ def test_a_document_without_candidates_gets_no_concepts(ranked: dict) -> None:
 
 def test_a_second_extract_with_the_same_cache_embeds_nothing_new(extractor: ConceptExtractor, ranked: dict) -> None:
     before = extractor.embedder.encoded
-    again = ConceptExtractor(device="cpu", top_n=5, cache=extractor._cache)
-    again._embedder = Embedder(extractor.embedder.model, again.model_name, extractor._cache)
-    again._keybert = extractor._keybert
+    again = ConceptExtractor(device="cpu", top_n=5, cache=extractor.embedder.cache)
+    assert again.embedder.model is extractor.embedder.model  # the process loads the model once
     assert again.extract(DOCS) == ranked
     assert again.embedder.encoded == 0
     assert extractor.embedder.encoded == before
@@ -99,8 +98,7 @@ def test_embeddings_are_cached_per_model_and_normalised(cache: MemoryEmbeddingCa
 
 @pytest.mark.parametrize("diversity", ["mmr", "maxsum"])
 def test_diversity_selects_among_the_best(extractor: ConceptExtractor, ranked: dict, diversity: str) -> None:
-    diverse = ConceptExtractor(device="cpu", top_n=5, diversity=diversity, cache=extractor._cache)
-    diverse._embedder, diverse._keybert = extractor.embedder, extractor._keybert
+    diverse = ConceptExtractor(device="cpu", top_n=5, diversity=diversity, cache=extractor.embedder.cache)
     hits = diverse.extract(DOCS[:1])["rf"]
     assert len(hits) == 5
     assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
@@ -124,8 +122,7 @@ def test_bad_options_are_config_errors() -> None:
 
 
 def test_similarity_alone_still_finds_the_topic(extractor: ConceptExtractor) -> None:
-    alone = ConceptExtractor(device="cpu", top_n=5, cache=extractor._cache, weights={"similarity": 1.0})
-    alone._embedder, alone._keybert = extractor.embedder, extractor._keybert
+    alone = ConceptExtractor(device="cpu", top_n=5, cache=extractor.embedder.cache, weights={"similarity": 1.0})
     hits = alone.extract(DOCS[:1])["rf"]
     assert "rectified flow" in [hit.key for hit in hits[:2]]
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)

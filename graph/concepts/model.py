@@ -10,6 +10,7 @@ ever downloaded (a name that is neither a folder nor already in the local Huggin
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,19 +74,26 @@ def model_location(model: str | None) -> str:
 def load_model(model: str | None, device: str, progress: bool = False) -> SentenceTransformer:
     """Load a sentence-transformers model offline on ``device`` (``cpu`` or ``cuda``).
 
-    Without ``progress``, the Hugging Face loading bars are switched off (process-wide).
+    A process loads each (model, device) once: later calls share the loaded model. Without ``progress``,
+    the Hugging Face loading bars are switched off (process-wide).
     """
-    from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     if not progress:
         hf_logging.disable_progress_bar()
-    location = model_location(model)
+    return _load(model_location(model), device)
+
+
+@lru_cache(maxsize=4)
+def _load(location: str, device: str) -> SentenceTransformer:
+    """The model at ``location`` on ``device``, loaded from local files only."""
+    from sentence_transformers import SentenceTransformer
+
     try:
         return SentenceTransformer(location, device=device, local_files_only=True)
     except (OSError, ValueError) as exc:
         raise ConfigError(
-            f"model {model!r} is neither a sentence-transformers folder nor in the local model cache "
+            f"model {location!r} is neither a sentence-transformers folder nor in the local model cache "
             f"(paperkg never downloads models): {exc}"
         ) from exc
 

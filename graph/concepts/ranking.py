@@ -70,6 +70,7 @@ class _Shortlist:
     keep: list[int]
 
     def columns(self) -> dict[str, np.ndarray]:
+        """The signal columns of the kept candidates, by signal name."""
         return {name: self.doc.signals[self.keep, i] for i, name in enumerate(SIGNALS)}
 
     @property
