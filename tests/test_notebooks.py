@@ -2,31 +2,29 @@
 
 Each notebook runs in a fresh ``python3`` kernel (nbclient) whose working directory is one temporary folder
 shared by all four, in order: 01 builds the bundled sample into ``$PAPERKG_OUT``, 02 and 03 read that graph,
-04 adds papers to a copy of it. The workspace's embedding/extraction cache is what makes 02-04 fast; 01 pays for
-the one real concept extraction. ``PAPERKG_QUIET=1`` switches the notebooks' progress bars off. With
+04 adds papers to a copy of it. ``PAPERKG_QUIET=1`` switches the notebooks' progress bars off. With
 ``NEO4J_URI`` set, notebook 03 also runs its live cells against that server (it MERGEs the sample's graph into
 it); without it, those cells print how to start one and skip.
 
-A test that needs an earlier notebook runs it first, so any one of them can be selected with ``-k``.
-:func:`sample_graph_folder` hands the folder notebook 01 built to ``tests/test_readme.py``, whose tour then
-rebuilds the sample from that warm cache instead of extracting every concept a second time.
+The graph folder starts with a copy of the workspace (``paperkg.sqlite``) of the session's ``sample_build``
+(conftest.py: ``paperkg build`` of the same sample with the same extractor), so notebook 01's ``api.build``
+reuses its cached extractions and embeddings instead of paying for the one real concept extraction a second
+time; every stage still runs. Later notebooks reuse the folder's cache the same way. A test that needs an
+earlier notebook runs it first, so any one of them can be selected with ``-k``.
 """
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import shutil
-import tempfile
+import socket
 import time
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
-
-pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -37,12 +35,13 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 class NotebookRun:
-    """Executes the notebooks once per test process, in order, in one shared working folder."""
+    """Executes the notebooks once per test module, in order, in one shared working folder."""
 
-    def __init__(self) -> None:
-        self.workdir = Path(tempfile.mkdtemp(prefix="paperkg-notebooks-"))
-        atexit.register(shutil.rmtree, self.workdir, True)
-        self.out = self.workdir / "paperkg-out"
+    def __init__(self, workdir: Path, seed_workspace: Path) -> None:
+        self.workdir = workdir
+        self.out = workdir / "paperkg-out"
+        self.out.mkdir()
+        shutil.copy(seed_workspace, self.out / seed_workspace.name)
         self.results: dict[str, nbformat.NotebookNode | BaseException] = {}
         self.seconds: dict[str, float] = {}
 
@@ -73,38 +72,34 @@ class NotebookRun:
         return result
 
     def _execute(self, path: Path) -> nbformat.NotebookNode | BaseException:
-        from nbclient import NotebookClient
-
-        nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            nb, kernel_name="python3", timeout=CELL_TIMEOUT_S, resources={"metadata": {"path": str(self.workdir)}}
-        )
         start = time.perf_counter()
         try:
-            client.execute(env=self.env())
+            return self.run(path)
         except Exception as exc:  # CellExecutionError names the cell and shows the traceback
             return exc
         finally:
             self.seconds[path.stem] = round(time.perf_counter() - start, 1)
+
+    def run(self, path: Path, allow_errors: bool = False, **env: str) -> nbformat.NotebookNode:
+        """Execute ``path`` in a fresh kernel in the shared folder (``env`` added to the environment)."""
+        from nbclient import NotebookClient
+
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(
+            nb,
+            kernel_name="python3",
+            timeout=CELL_TIMEOUT_S,
+            allow_errors=allow_errors,
+            resources={"metadata": {"path": str(self.workdir)}},
+        )
+        client.execute(env={**self.env(), **env})
         return nb
 
 
-_RUN: NotebookRun | None = None
-
-
-def notebook_run() -> NotebookRun:
-    """The one :class:`NotebookRun` of this test process."""
-    global _RUN
-    if _RUN is None:
-        _RUN = NotebookRun()
-    return _RUN
-
-
-def sample_graph_folder() -> Path:
-    """The graph folder notebook 01 built from the bundled sample (running it if it has not run yet)."""
-    run = notebook_run()
-    run.executed("01-quickstart")
-    return run.out
+@pytest.fixture(scope="module")
+def notebooks(sample_build: Path, tmp_path_factory: pytest.TempPathFactory) -> NotebookRun:
+    """The notebooks of this module's tests, run lazily in one folder seeded with the sample's workspace."""
+    return NotebookRun(tmp_path_factory.mktemp("notebooks"), sample_build / "paperkg.sqlite")
 
 
 def outputs(nb: nbformat.NotebookNode, kind: str | None = None) -> list[dict[str, Any]]:
@@ -155,23 +150,25 @@ def test_each_section_is_introduced(path: Path) -> None:
 # --- executed notebooks -----------------------------------------------------------------------------------
 
 
-def test_01_quickstart_builds_the_sample_and_shows_the_view() -> None:
-    nb = notebook_run().executed("01-quickstart")
+@pytest.mark.slow
+def test_01_quickstart_builds_the_sample_and_shows_the_view(notebooks: NotebookRun) -> None:
+    nb = notebooks.executed("01-quickstart")
     text = stdout(nb)
     assert "483 papers" in text
     assert "SlimFlow" in text and "share techniques" in text  # api.explain's answer
     assert len(rich(nb, "text/html")) >= 6  # DataFrames and the embedded views
     frames = [h for h in rich(nb, "text/html") if "<iframe srcdoc=" in h]
     assert len(frames) == 2, "expected the overview and the focus view embedded"
-    out = notebook_run().out
+    out = notebooks.out
     assert (out / "graph.html").exists() and list(out.glob("view-technique-*.html"))
 
 
-def test_01_embedded_views_draw_offline(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_01_embedded_views_draw_offline(notebooks: NotebookRun, tmp_path: Path) -> None:
     """The iframes notebook 01 displays draw in headless Chromium with the network off and log no error."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip(f"need {CHROMIUM} and {CHROMEDRIVER}: apt-get install chromium chromium-driver")
-    frames = [h for h in rich(notebook_run().executed("01-quickstart"), "text/html") if "<iframe srcdoc=" in h]
+    frames = [h for h in rich(notebooks.executed("01-quickstart"), "text/html") if "<iframe srcdoc=" in h]
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -208,16 +205,18 @@ def test_01_embedded_views_draw_offline(tmp_path: Path) -> None:
         driver.quit()
 
 
-def test_02_analysis_matches_the_build_and_plots() -> None:
-    nb = notebook_run().executed("02-centrality-and-communities")
+@pytest.mark.slow
+def test_02_analysis_matches_the_build_and_plots(notebooks: NotebookRun) -> None:
+    nb = notebooks.executed("02-centrality-and-communities")
     assert "same as papers.csv: True" in stdout(nb)
     assert len(rich(nb, "image/png")) >= 4  # scatter, community sizes, co-use heat map, trends
 
 
-def test_03_neo4j_without_a_server_shows_files_and_presets() -> None:
+@pytest.mark.slow
+def test_03_neo4j_without_a_server_shows_files_and_presets(notebooks: NotebookRun) -> None:
     from graph.export.cypher import PRESETS
 
-    nb = notebook_run().executed("03-neo4j-and-cypher")
+    nb = notebooks.executed("03-neo4j-and-cypher")
     text = stdout(nb)
     assert "neo4j-admin database import full" in text
     shown = [m for m in rich(nb, "text/markdown") if "```cypher" in m]
@@ -228,10 +227,32 @@ def test_03_neo4j_without_a_server_shows_files_and_presets() -> None:
         assert "NEO4J_URI is not set" in text and "docker compose up -d" in text
 
 
-def test_04_adds_papers_to_a_copy_of_the_sample() -> None:
-    nb = notebook_run().executed("04-your-own-papers")
+@pytest.mark.slow
+def test_03_live_cells_reach_the_driver(notebooks: NotebookRun) -> None:
+    """With NEO4J_URI naming a port where nothing listens, every live cell of 03 gets as far as connecting and
+    stops with paperkg's "cannot use Neo4j ... start it with `docker compose up -d`" error, not another one."""
+    if os.environ.get("NEO4J_URI"):
+        pytest.skip("NEO4J_URI is set: test_03_neo4j_without_a_server_... runs the live cells against it")
+    notebooks.executed("02-centrality-and-communities")
+    with socket.socket() as probe:  # a free local port: nothing answers there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nb = notebooks.run(NOTEBOOKS[2], allow_errors=True, NEO4J_URI=f"bolt://127.0.0.1:{port}")
+    live = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("if LIVE:")]
+    assert len(live) >= 4
+    for cell in live:
+        errors = [o for o in cell.outputs if o["output_type"] == "error"]
+        assert errors, f"live cell ran without a server: {cell.source[:80]!r}"
+        assert errors[0]["ename"] == "Neo4jUnavailableError", (errors[0]["ename"], errors[0]["evalue"])
+        assert "docker compose up -d" in errors[0]["evalue"]
+    assert len(outputs(nb, "error")) == len(live), "only the live cells may fail without a server"
+
+
+@pytest.mark.slow
+def test_04_adds_papers_to_a_copy_of_the_sample(notebooks: NotebookRun) -> None:
+    nb = notebooks.executed("04-your-own-papers")
     assert "4 new, 1 merged, 0 unchanged; 487 papers" in stdout(nb)
     from graph import api
 
-    assert api.info(notebook_run().out)["papers"] == 483, "notebook 04 must leave the sample's graph as it was"
-    assert api.info(notebook_run().workdir / "my-graph")["papers"] == 487
+    assert api.info(notebooks.out)["papers"] == 483, "notebook 04 must leave the sample's graph as it was"
+    assert api.info(notebooks.workdir / "my-graph")["papers"] == 487
