@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from graph.analysis import AnalysisResult, analyze
+from graph import analysis
+from graph.analysis import AnalysisResult, Explanation, Ranked, Similar, analyze
 from graph.build import BuildOptions, build_graph
 from graph.errors import ConfigError, InputError, WorkspaceError
 from graph.export.files import read_graph_json, write_graph_files
@@ -245,6 +246,21 @@ def view(
         load_graph(out), out, community_labels(out),
         focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget,
     )  # fmt: skip
+
+
+def explain(a: str, b: str, out: str | Path = DEFAULT_OUT) -> Explanation:
+    """Why papers ``a`` and ``b`` (ids, titles, title-prefix names) are related, in the graph in ``out``."""
+    return analysis.explain(load_graph(out), a, b)
+
+
+def similar(x: str, k: int = 10, out: str | Path = DEFAULT_OUT) -> list[Similar]:
+    """The ``k`` papers most strongly RELATED_TO paper ``x`` in the graph in ``out``."""
+    return analysis.similar(load_graph(out), x, k)
+
+
+def top(kind: str = "paper", by: str = "pagerank", n: int = 10, out: str | Path = DEFAULT_OUT) -> list[Ranked]:
+    """The ``n`` nodes of ``kind`` with the highest ``by`` in the graph in ``out``."""
+    return analysis.top(load_graph(out), kind, by, n)
 
 
 def info(out: str | Path = DEFAULT_OUT) -> dict[str, Any]:

@@ -325,6 +325,48 @@ def fetch(ctx: click.Context, source: str, output: Path, **kw: Any) -> None:
 
 
 @cli.command()
+@click.argument("a")
+@click.argument("b")
+@out_option
+def explain(a: str, b: str, out: Path) -> None:
+    """Why papers A and B are related (ids, titles or the name before a title's colon)."""
+    click.echo(api.explain(a, b, out).to_text())
+
+
+@cli.command()
+@click.argument("x")
+@click.option("-k", "k", type=click.IntRange(1), default=10, show_default=True, help="How many papers.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@out_option
+def similar(x: str, k: int, as_json: bool, out: Path) -> None:
+    """The papers most strongly related to paper X (RELATED_TO weight and shared items)."""
+    found = api.similar(x, k, out)
+    if as_json:
+        click.echo(json.dumps([s._asdict() for s in found], indent=2, ensure_ascii=False))
+        return
+    for s in found:
+        click.echo(f"{s.weight:8.3f}  {s.title}  [{s.paper_id}]  shared: {', '.join(s.shared)}")
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["paper", "technique", "concept"]), default="paper", show_default=True)
+@click.option(
+    "--by", type=click.Choice(["pagerank", "degree", "betweenness", "df"]), default="pagerank", show_default=True
+)
+@click.option("-n", "n", type=click.IntRange(1), default=10, show_default=True, help="How many nodes.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@out_option
+def top(kind: str, by: str, n: int, as_json: bool, out: Path) -> None:
+    """The most central papers, techniques or concepts of the graph in --out."""
+    ranked = api.top(kind, by, n, out)
+    if as_json:
+        click.echo(json.dumps([r._asdict() for r in ranked], indent=2, ensure_ascii=False))
+        return
+    for i, r in enumerate(ranked, 1):
+        click.echo(f"{i:3d}. {r.value:10.4g}  {r.label}  [{r.node}]")
+
+
+@cli.command()
 @click.option("--focus", default=None, metavar="NODE",
               help="technique:<key>, concept:<key>, paper:<id or title>, or a bare title/label.")
 @click.option("--radius", type=click.IntRange(0), default=1, show_default=True, help="Hops around --focus.")
