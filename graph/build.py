@@ -281,11 +281,11 @@ def _citations(papers: Sequence[Paper], use_mentions: bool) -> dict[tuple[str, s
     for paper in papers:
         for ref in paper.references:
             if ref in ids and ref != paper.id:
-                edges[(paper.id, ref)] = {"kind": schema.CITES, "source": schema.CITES_FROM_REFERENCES}
+                edges[(paper.id, ref)] = {"kind": schema.CITES, "via": schema.CITES_FROM_REFERENCES}
     if use_mentions:
         for citing, cited, name in mention_citations(papers):
             edges.setdefault(
-                (citing, cited), {"kind": schema.CITES, "source": schema.CITES_FROM_MENTION, "evidence": name}
+                (citing, cited), {"kind": schema.CITES, "via": schema.CITES_FROM_MENTION, "evidence": name}
             )
     return edges
 

@@ -115,14 +115,15 @@ RELATIONSHIPS: dict[str, RelSpec] = {
     for spec in (
         RelSpec(HAS_CONCEPT, PAPER, CONCEPT, properties={"score": FLOAT, "rank": INT}),
         RelSpec(USES_TECHNIQUE, PAPER, TECHNIQUE, properties={"evidence": STRING}),
-        RelSpec(CITES, PAPER, PAPER, properties={"source": STRING, "evidence": STRING}),
+        RelSpec(CITES, PAPER, PAPER, properties={"via": STRING, "evidence": STRING}),
         RelSpec(RELATED_TO, PAPER, PAPER, directed=False, properties={"weight": FLOAT, "shared": STRING_LIST}),
         RelSpec(SUBTYPE_OF, TECHNIQUE, TECHNIQUE),
         RelSpec(AUTHORED, AUTHOR, PAPER, properties={"position": INT}),
     )
 }
 
-#: Values of the ``source`` property of CITES edges.
+#: Values of the ``via`` property of CITES edges (named so that it never collides with node-link's
+#: ``source``/``target`` fields in graph.json).
 CITES_FROM_REFERENCES = "references"
 CITES_FROM_MENTION = "mention"
 

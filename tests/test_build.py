@@ -100,13 +100,13 @@ def test_authors_are_merged_by_normalised_name_with_positions(G):
 
 def test_references_inside_the_corpus_become_cites(G):
     cites = _edges(G, schema.CITES)
-    assert cites[(BLIP, UNITER)]["source"] == schema.CITES_FROM_REFERENCES
+    assert cites[(BLIP, UNITER)]["via"] == schema.CITES_FROM_REFERENCES
     assert not any(v.startswith("paper:doi:") for _, v in cites)
 
 
 def test_named_method_mentions_become_cites(G):
     cites = _edges(G, schema.CITES)
-    assert cites[(FLOW_DISTILL, SLIMFLOW)] == {"kind": "CITES", "source": "mention", "evidence": "SlimFlow"}
+    assert cites[(FLOW_DISTILL, SLIMFLOW)] == {"kind": "CITES", "via": "mention", "evidence": "SlimFlow"}
     assert cites[(VILT, UNITER)]["evidence"] == "UNITER"
 
 

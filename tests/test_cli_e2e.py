@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from graph import api
@@ -30,7 +31,9 @@ def test_graph_json_follows_the_contract(sample_build: Path) -> None:
     assert {"paper", "concept", "technique"} <= kinds
     for node in data["nodes"]:
         assert node["id"].startswith(node["kind"] + ":")
-    assert all("kind" in link for link in data["links"])
+    assert all("kind" in edge for edge in data["edges"])
+    plain = nx.node_link_graph(data)  # networkx's defaults read it
+    assert plain.nodes["technique:distillation"]["kind"] == "technique"
     with Workspace.open(sample_build, create=False) as ws:
         assert sum(node["kind"] == "paper" for node in data["nodes"]) == ws.count_papers()
 

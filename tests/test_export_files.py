@@ -46,7 +46,7 @@ def test_node_link_json_reloads_to_the_same_graph(written):
     assert dict(H.nodes(data=True)) == dict(G.nodes(data=True))
     assert sorted(H.edges(keys=True, data=True)) == sorted(G.edges(keys=True, data=True))
     assert H.nodes[UNITER]["id"] == "arxiv:1909.11740"
-    assert H.edges["paper:arxiv:2201.12086", UNITER, schema.CITES]["source"] == "references"
+    assert H.edges["paper:arxiv:2201.12086", UNITER, schema.CITES]["via"] == "references"
     assert H.edges[SLIMFLOW, "technique:rectified-flow", schema.USES_TECHNIQUE]["evidence"]
 
 
@@ -92,7 +92,7 @@ def test_csv_tables_have_documented_columns_and_analysis(written):
     edges = _rows(out / "edges.csv")
     assert len(edges) == G.number_of_edges()
     cites = [e for e in edges if e["type"] == "CITES"]
-    assert {e["cites_source"] for e in cites} == {"references", "mention"}
+    assert {e["via"] for e in cites} == {"references", "mention"}
     communities = _rows(out / "communities.csv")
     assert [int(c["id"]) for c in communities] == [c.id for c in result.communities]
 

@@ -1,8 +1,9 @@
 """Graph files and CSV tables: node-link JSON, GraphML (Gephi, yEd), GEXF (Gephi) and documented CSVs.
 
-``graph.json`` is networkx node-link data, one node or link per line, with the field names of
-:data:`NODE_LINK_NAMES` (nodes under ``nodes`` with their id in ``node_id``; edges under ``links`` with
-``start``, ``end`` and ``type``, the relationship type); :func:`read_graph_json` reads it back.
+``graph.json`` is networkx node-link data with networkx's default field names, one node or edge per line:
+nodes under ``nodes`` (node id in ``id``), edges under ``edges`` with ``source``, ``target`` and ``key`` (the
+relationship type), so ``nx.node_link_graph(json.load(f))`` reads it; :func:`read_graph_json` also puts
+back each paper's ``id`` property (its node id without ``paper:``).
 
 Every file is written to a temporary name in its folder and renamed into place (:func:`atomic_open`), so a
 reader never sees half a file. Output is deterministic: the same graph gives byte-identical files.
@@ -19,8 +20,8 @@ CSV columns (list cells are ``"; "``-joined; empty = missing):
 - ``concepts.csv``: key, label, aliases, df, technique, community, pagerank, degree
 - ``techniques.csv``: key, label, family, parent, aliases, df, community, pagerank, betweenness, degree
 - ``authors.csv``: key, name, papers (ids, sorted)
-- ``edges.csv``: start, end, type, weight, shared, score, rank, evidence, cites_source, position
-  (node ids; ``cites_source`` is ``references`` or ``mention``)
+- ``edges.csv``: start, end, type, weight, shared, score, rank, evidence, via, position
+  (node ids; ``via`` is ``references`` or ``mention`` on CITES rows)
 - ``communities.csv``: id, label, size, top_papers, top_techniques, top_concepts
 """
 
@@ -56,7 +57,7 @@ CSV_COLUMNS: dict[str, list[str]] = {
     ],
     "authors.csv": ["key", "name", "papers"],
     "edges.csv": [
-        "start", "end", "type", "weight", "shared", "score", "rank", "evidence", "cites_source", "position",
+        "start", "end", "type", "weight", "shared", "score", "rank", "evidence", "via", "position",
     ],
     "communities.csv": ["id", "label", "size", "top_papers", "top_techniques", "top_concepts"],
 }  # fmt: skip
@@ -102,9 +103,10 @@ def _flat(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, tuple)) else value
 
 
-#: Field names of graph.json. networkx's defaults (``id``, ``source``, ``target``) would overwrite the
-#: paper property ``id`` and the CITES property ``source``.
-NODE_LINK_NAMES = {"name": "node_id", "source": "start", "target": "end", "key": "type", "edges": "links"}
+#: graph.json uses networkx's default node-link field names, so ``nx.node_link_graph(json.load(f))`` reads
+#: it. No property is named ``source``/``target``/``key`` (schema.py sees to that); a paper's ``id``
+#: property is its node id without the ``paper:`` prefix, so it is not repeated in the file.
+NODE_LINK_NAMES = {"name": "id", "source": "source", "target": "target", "key": "key", "edges": "edges"}
 
 
 def _write_json(G: nx.MultiDiGraph, path: Path) -> Path:
@@ -118,7 +120,7 @@ def _write_json(G: nx.MultiDiGraph, path: Path) -> Path:
     with atomic_open(path) as fh:
         fh.write(f'{{"directed": true, "multigraph": true, "graph": {json.dumps(G.graph, sort_keys=True)},\n')
         fh.write('"nodes": [\n')
-        fh.writelines(lines({**d, names["name"]: n} for n, d in G.nodes(data=True)))
+        fh.writelines(lines({**d, names["name"]: n} for n, d in G.nodes(data=True)))  # paper "id": the node id
         fh.write(f'\n],\n"{names["edges"]}": [\n')
         edges = G.edges(keys=True, data=True)
         fh.writelines(lines({**d, names["source"]: u, names["target"]: v, names["key"]: k} for u, v, k, d in edges))
@@ -129,7 +131,11 @@ def _write_json(G: nx.MultiDiGraph, path: Path) -> Path:
 def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
     """The graph a :func:`write_graph_files` call saved as ``graph.json``, with every property."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return nx.node_link_graph(data, directed=True, multigraph=True, **NODE_LINK_NAMES)
+    G = nx.node_link_graph(data, directed=True, multigraph=True, **NODE_LINK_NAMES)
+    for node, attrs in G.nodes(data=True):
+        if attrs.get("kind") == schema.PAPER:
+            attrs["id"] = schema.split_node_id(node)[1]
+    return G
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -288,7 +294,6 @@ def _kind_nodes(G: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, dict[str, 
 def _edge_rows(G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
     for u, v, key, data in G.edges(keys=True, data=True):
         row = {**data, "start": u, "end": v, "type": key}
-        row["cites_source"] = row.pop("source", None) if key == schema.CITES else None
         yield row
 
 

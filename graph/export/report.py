@@ -50,7 +50,7 @@ def _year(G: nx.MultiDiGraph, node: str) -> str:
 def _summary(G: nx.MultiDiGraph) -> list[Block]:
     kinds = Counter(k for _, k in G.nodes(data="kind"))
     rels = Counter(k for _, _, k in G.edges(keys=True))
-    cites = Counter(s for _, _, k, s in G.edges(keys=True, data="source") if k == schema.CITES)
+    cites = Counter(s for _, _, k, s in G.edges(keys=True, data="via") if k == schema.CITES)
     years = sorted(y for _, y in G.nodes(data="year") if y)
     span = f", published {years[0]}–{years[-1]}" if years else ""
     facts = [

@@ -281,7 +281,7 @@ def edge_info(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     if kind == schema.RELATED_TO:
         rows = [("weight", data.get("weight")), ("shared", data.get("shared"))]
     elif kind == schema.CITES:
-        rows = [("source", data.get("source")), ("evidence", data.get("evidence"))]
+        rows = [("via", data.get("via")), ("evidence", data.get("evidence"))]
     elif kind == schema.USES_TECHNIQUE:
         rows = [("evidence", data.get("evidence"))]
     elif kind == schema.HAS_CONCEPT:
