@@ -57,3 +57,15 @@ def test_keyphrases_are_written_one_line_per_document_in_input_order(tmp_path: P
     assert [row["id"] for row in rows] == ["d2", "d1"]
     assert rows[0]["keyphrases"][0].lower().startswith("rectified flow")
     assert all(1 <= len(row["keyphrases"]) <= 3 for row in rows)
+
+
+def test_the_cli_reports_bad_input_without_a_traceback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    path = write(tmp_path, '{"id": "a", "abstract": "A"}')
+    result = CliRunner().invoke(cli, ["concepts", str(path), "--top", "3"])
+    assert result.exit_code == 1
+    assert "docs.jsonl:1: field 'title': is missing" in result.output
+    assert "Traceback" not in result.output
