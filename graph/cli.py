@@ -184,8 +184,11 @@ def neo4j_connection(fn: Any) -> Any:
     options = [
         click.option("--uri", default=None, help="Bolt URI [default: $NEO4J_URI or bolt://localhost:7687]."),
         click.option("--user", default=None, help="User [default: $NEO4J_USER or neo4j]."),
-        click.option("--password", default=None, help="Password [default: $NEO4J_PASSWORD or the local-only "
-                     "default of docker-compose.yml]."),
+        click.option(
+            "--password",
+            default=None,
+            help="Password [default: $NEO4J_PASSWORD or the local-only default of docker-compose.yml].",
+        ),
         click.option("--database", default=None, help="Database [default: $NEO4J_DATABASE or the server's]."),
     ]
     for option in reversed(options):
@@ -229,14 +232,23 @@ def neo4j_bulk(out: Path) -> None:
 @cli.command()
 @click.argument("cypher", required=False)
 @click.option("--preset", default=None, help="Run a named query instead (see --list).")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable); "
-              "VALUE is read as JSON when it parses, else as text.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Query parameter (repeatable); VALUE is read as JSON when it parses, else as text.",
+)
 @click.option("--list", "list_presets", is_flag=True, help="List the presets with their parameters.")
 @click.option("--json", "fmt", flag_value="json", help="Print a JSON list of objects.")
 @click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
 @neo4j_connection
 def query(
-    cypher: str | None, preset: str | None, params: tuple[str, ...], list_presets: bool, fmt: str | None,
+    cypher: str | None,
+    preset: str | None,
+    params: tuple[str, ...],
+    list_presets: bool,
+    fmt: str | None,
     **conn: str | None,
 ) -> None:
     """Run CYPHER (or --preset NAME) against Neo4j and print the rows as a table."""
@@ -250,11 +262,20 @@ def query(
 
 
 @cli.command()
-@click.option("--engine", type=click.Choice(["neo4j"]), required=True,
-              help="Where to analyse: neo4j runs Graph Data Science in the database (`build` already analyses "
-              "in memory with NetworkX).")
-@click.option("--concurrency", type=click.IntRange(1), default=1, show_default=True,
-              help="GDS threads for Louvain (1: reproducible communities).")
+@click.option(
+    "--engine",
+    type=click.Choice(["neo4j"]),
+    required=True,
+    help="Where to analyse: neo4j runs Graph Data Science in the database (`build` already analyses "
+    "in memory with NetworkX).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="GDS threads for Louvain (1: reproducible communities).",
+)
 @neo4j_connection
 def analyze(engine: str, concurrency: int, **conn: str | None) -> None:
     """Compute PageRank, Louvain communities and betweenness in Neo4j (GDS) and write them onto the nodes."""
@@ -316,7 +337,14 @@ def techniques(files: tuple[Path, ...], text: str | None, ancestors: bool, as_js
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1), help="Most papers to save.")
 @click.option("--api-key", default=None, envvar="S2_API_KEY", help="semantic-scholar API key [env S2_API_KEY].")
 @click.option("--mailto", default=None, envvar="OPENALEX_MAILTO", help="openalex polite-pool e-mail.")
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to save the response in (then `paperkg build FILE` or `paperkg add FILE`).",
+)
 @click.pass_context
 def fetch(ctx: click.Context, source: str, output: Path, **kw: Any) -> None:
     """Save papers from SOURCE to --output (raw API response; then `paperkg build/add FILE`)."""
@@ -349,9 +377,19 @@ def similar(x: str, k: int, as_json: bool, out: Path) -> None:
 
 
 @cli.command()
-@click.option("--kind", type=click.Choice(["paper", "technique", "concept"]), default="paper", show_default=True)
 @click.option(
-    "--by", type=click.Choice(["pagerank", "degree", "betweenness", "df"]), default="pagerank", show_default=True
+    "--kind",
+    type=click.Choice(["paper", "technique", "concept"]),
+    default="paper",
+    show_default=True,
+    help="Which nodes to rank.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["pagerank", "degree", "betweenness", "df"]),
+    default="pagerank",
+    show_default=True,
+    help="Score to rank by (df: number of papers using a technique or concept).",
 )
 @click.option("-n", "n", type=click.IntRange(1), default=10, show_default=True, help="How many nodes.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -367,8 +405,12 @@ def top(kind: str, by: str, n: int, as_json: bool, out: Path) -> None:
 
 
 @cli.command()
-@click.option("--focus", default=None, metavar="NODE",
-              help="technique:<key>, concept:<key>, paper:<id or title>, or a bare title/label.")
+@click.option(
+    "--focus",
+    default=None,
+    metavar="NODE",
+    help="technique:<key>, concept:<key>, paper:<id or title>, or a bare title/label.",
+)
 @click.option("--radius", type=click.IntRange(0), default=1, show_default=True, help="Hops around --focus.")
 @click.option("--community", type=int, default=None, metavar="N", help="One community's papers and techniques.")
 @click.option("--technique-map", is_flag=True, help="Techniques linked by co-use (shared papers).")

@@ -63,9 +63,11 @@ class IngestReport:
     new: int
     merged: int
     unchanged: int
+    removed: int = 0
 
     def __str__(self) -> str:
-        return f"{self.new} new, {self.merged} merged, {self.unchanged} unchanged"
+        text = f"{self.new} new, {self.merged} merged, {self.unchanged} unchanged"
+        return f"{text}, {self.removed} removed" if self.removed else text
 
 
 def _marks(n: int) -> str:
@@ -152,11 +154,34 @@ class Workspace:
         return int(self.conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0])
 
     def replace_corpus(self, papers: Sequence[Paper]) -> IngestReport:
-        """Make the corpus exactly ``papers`` (``paperkg build``); caches are kept."""
+        """Make the corpus exactly ``papers`` (``paperkg build``); caches are kept.
+
+        The report compares with the corpus before: a paper is unchanged when its record is identical,
+        merged when it updates a record of the same paper, new otherwise; removed counts the papers gone.
+        """
         with self.transaction() as conn:
+            before = dict(conn.execute("SELECT id, data FROM papers"))
+            old_keys = dict(conn.execute("SELECT key, paper_id FROM paper_keys"))
             conn.execute("DELETE FROM papers")
             conn.execute("DELETE FROM paper_keys")
-            return self._ingest(papers)
+            self._ingest(papers)
+            after = dict(conn.execute("SELECT id, data FROM papers"))
+        unchanged = sum(before.get(pid) == data for pid, data in after.items())
+        updated = {
+            pid
+            for pid, data in after.items()
+            if before.get(pid) != data and any(key in old_keys for key in self._keys_of(pid))
+        }
+        kept = {old_keys[key] for pid in after for key in self._keys_of(pid) if key in old_keys}
+        return IngestReport(
+            new=len(after) - unchanged - len(updated),
+            merged=len(updated),
+            unchanged=unchanged,
+            removed=len(set(before) - kept),
+        )
+
+    def _keys_of(self, paper_id: str) -> list[str]:
+        return [k for (k,) in self.conn.execute("SELECT key FROM paper_keys WHERE paper_id = ?", (paper_id,))]
 
     def ingest(self, papers: Iterable[Paper]) -> IngestReport:
         """Add papers, merging each into the record of the same paper when there is one (``paperkg add``)."""

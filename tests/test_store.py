@@ -128,3 +128,13 @@ def test_same_title_different_arxiv_ids_stay_two_papers(tmp_path: Path) -> None:
         report = ws.ingest([_paper(1, arxiv="2401.99999")])
         assert report.new == 1
         assert sorted(p.id for p in ws.papers()) == ["arxiv:2401.00001", "arxiv:2401.99999"]
+
+
+def test_rebuild_reports_against_the_corpus_before(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path) as ws:
+        assert str(ws.replace_corpus([_paper(1), _paper(2)])) == "2 new, 0 merged, 0 unchanged"
+        assert str(ws.replace_corpus([_paper(1), _paper(2)])) == "0 new, 0 merged, 2 unchanged"
+        richer = Paper.create("Paper number 2", abstract="A longer abstract.", sources=[Source("a.txt", 2)])
+        report = ws.replace_corpus([richer, _paper(3)])
+        assert str(report) == "1 new, 1 merged, 0 unchanged, 1 removed"
+        assert [p.title for p in ws.papers()] == ["Paper number 2", "Paper number 3"]
