@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -122,3 +123,15 @@ def test_info_lists_sources(run_paperkg, sample_build: Path) -> None:
     data = json.loads(result.stdout)
     assert data["papers"] > 50
     assert len(data["sources"]) == 5
+
+
+def test_communities_have_labels_a_reader_recognises(sample_build: Path) -> None:
+    with (sample_build / "communities.csv").open(encoding="utf-8") as fh:
+        labels = {int(row["id"]): row["label"] for row in csv.DictReader(fh)}
+    G = api.load_graph(sample_build)
+    community_of = {d["title"]: d["community"] for _, d in G.nodes(data=True) if d["kind"] == "paper"}
+    slimflow = community_of["SlimFlow: Training Smaller One-Step Diffusion Models with Rectified Flow"]
+    assert community_of["Improving the Training of Rectified Flows"] == slimflow
+    assert "Diffusion models" in labels[slimflow]
+    assert "One-step generation" in labels[slimflow]
+    assert any("Vision-language" in label for label in labels.values())
