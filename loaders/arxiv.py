@@ -19,7 +19,7 @@ from loaders.dates import parse_date
 from loaders.errors import InputError, locate
 from loaders.records import Paper, Source, clean_text
 from loaders.result import LoadResult
-from loaders.textio import read_text
+from loaders.textio import load_text_file
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
@@ -31,10 +31,7 @@ _ERROR_ID = "api/errors"
 
 def load(path: Path) -> LoadResult:
     """Read a saved arXiv API response (one Atom feed)."""
-    decoded = read_text(path)
-    result = parse_feed(decoded.text, str(path))
-    result.warnings[:0] = decoded.warnings
-    return result
+    return load_text_file(path, parse_feed)
 
 
 def parse_feed(text: str, file: str) -> LoadResult:

@@ -29,7 +29,7 @@ from loaders.dates import iso_date, month_number, parse_date
 from loaders.errors import InputError, locate
 from loaders.records import Paper, Source, clean_text, normalize_arxiv
 from loaders.result import LoadResult
-from loaders.textio import read_text
+from loaders.textio import load_text_file
 
 _ENTRY_KEY = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]*)")
 _ARXIV_MENTION = re.compile(r"arxiv[:\s]*(?:abs/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
@@ -38,10 +38,7 @@ _LATEX = LatexNodes2Text()
 
 def load(path: Path) -> LoadResult:
     """Read a ``.bib`` file."""
-    decoded = read_text(path)
-    result = parse_bibtex(decoded.text, str(path))
-    result.warnings[:0] = decoded.warnings
-    return result
+    return load_text_file(path, parse_bibtex)
 
 
 def parse_bibtex(text: str, file: str) -> LoadResult:

@@ -22,10 +22,10 @@ from typing import Any
 
 from loaders.dates import iso_date, month_number, parse_date
 from loaders.errors import InputError, locate
-from loaders.jsonio import load_json, located_items
+from loaders.jsonio import json_records
 from loaders.records import Paper, Source, clean_text
 from loaders.result import LoadResult
-from loaders.textio import read_text
+from loaders.textio import load_text_file
 
 #: Lines of the page chrome that never belong to an entry (compared after stripping).
 BOILERPLATE = frozenset(
@@ -71,10 +71,7 @@ class _Meta:
 
 def load_listing(path: Path) -> LoadResult:
     """Read a saved Hugging Face papers listing page."""
-    decoded = read_text(path)
-    result = parse_listing(decoded.text, str(path))
-    result.warnings[:0] = decoded.warnings
-    return result
+    return load_text_file(path, parse_listing)
 
 
 def parse_listing(text: str, file: str) -> LoadResult:
@@ -204,22 +201,12 @@ def _paper(title: _Line, abstract: _Line | None, meta: _Meta, file: str) -> Pape
 
 def load_api(path: Path) -> LoadResult:
     """Read a saved response of the HF papers API (``/api/daily_papers``, ``/api/papers/search``)."""
-    decoded = read_text(path)
-    result = parse_api(decoded.text, str(path))
-    result.warnings[:0] = decoded.warnings
-    return result
+    return load_text_file(path, parse_api)
 
 
 def parse_api(text: str, file: str) -> LoadResult:
     """Parse HF papers API JSON: a list of ``{"paper": {...}, ...}`` items, or of paper objects."""
-    data = load_json(text, file)
-    if isinstance(data, dict):
-        data = [data]
-        items: list[tuple[int | None, Any]] = [(1, data[0])]
-    elif isinstance(data, list):
-        items = located_items(text, data)
-    else:
-        raise InputError("expected a JSON list of papers from the Hugging Face papers API", file=file)
+    items = json_records(text, file, None, "expected a JSON list of papers from the Hugging Face papers API")
     result = LoadResult()
     for line, item in items:
         paper = _api_paper(item, file, line, result.warnings)

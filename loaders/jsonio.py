@@ -91,3 +91,18 @@ def _skip(text: str, pos: int, separators: str) -> int:
             pos += 1
             continue
         return pos
+
+
+def json_records(text: str, file: str, wrapper: str | None, expected: str) -> list[tuple[int | None, Any]]:
+    """The records of a saved API response, each with its line: ``{wrapper: [...]}``, a list, or one object.
+
+    ``expected`` says what the file should have held; it is the error message for anything else.
+    """
+    data = load_json(text, file)
+    if wrapper and isinstance(data, dict) and isinstance(data.get(wrapper), list):
+        return located_items(text, data, wrapper)
+    if isinstance(data, list):
+        return located_items(text, data)
+    if isinstance(data, dict):
+        return [(1, data)]
+    raise InputError(expected, file=file)

@@ -13,34 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from loaders.dates import parse_date
-from loaders.errors import InputError, locate
-from loaders.jsonio import load_json, located_items
+from loaders.errors import locate
+from loaders.jsonio import json_records
 from loaders.records import Paper, Source, normalize_arxiv, reference_id
 from loaders.result import LoadResult
-from loaders.textio import read_text
+from loaders.textio import load_text_file
 
 _OPENALEX_PREFIX = "https://openalex.org/"
 
 
 def load(path: Path) -> LoadResult:
     """Read a saved OpenAlex works response."""
-    decoded = read_text(path)
-    result = parse_json(decoded.text, str(path))
-    result.warnings[:0] = decoded.warnings
-    return result
+    return load_text_file(path, parse_json)
 
 
 def parse_json(text: str, file: str) -> LoadResult:
     """Parse a single work, ``{"results": [...]}`` or a list of works."""
-    data = load_json(text, file)
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        items = located_items(text, data, "results")
-    elif isinstance(data, list):
-        items = located_items(text, data)
-    elif isinstance(data, dict):
-        items = [(1, data)]
-    else:
-        raise InputError('expected an OpenAlex work or {"results": [...]}', file=file)
+    items = json_records(text, file, "results", 'expected an OpenAlex work or {"results": [...]}')
     result = LoadResult()
     for line, item in items:
         paper = _paper(item, file, line, result.warnings)

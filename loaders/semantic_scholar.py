@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from loaders.dates import parse_date
-from loaders.errors import InputError, locate
-from loaders.jsonio import load_json, located_items
+from loaders.errors import locate
+from loaders.jsonio import json_records
 from loaders.records import Paper, Source, clean_text, reference_id
 from loaders.result import LoadResult
-from loaders.textio import read_text
+from loaders.textio import load_text_file
 
 #: Wrappers used by the ``/paper/{id}/citations`` and ``/references`` endpoints.
 _WRAPPERS = ("citingPaper", "citedPaper")
@@ -29,23 +29,13 @@ _WRAPPERS = ("citingPaper", "citedPaper")
 
 def load(path: Path) -> LoadResult:
     """Read a saved Semantic Scholar Graph API response."""
-    decoded = read_text(path)
-    result = parse_json(decoded.text, str(path))
-    result.warnings[:0] = decoded.warnings
-    return result
+    return load_text_file(path, parse_json)
 
 
 def parse_json(text: str, file: str) -> LoadResult:
     """Parse any of the Graph API's paper shapes."""
-    data = load_json(text, file)
-    if isinstance(data, dict) and isinstance(data.get("data"), list):
-        items = located_items(text, data, "data")
-    elif isinstance(data, list):
-        items = located_items(text, data)
-    elif isinstance(data, dict):
-        items = [(1, data)]
-    else:
-        raise InputError('expected a Semantic Scholar paper, a list of papers or {"data": [...]}', file=file)
+    expected = 'expected a Semantic Scholar paper, a list of papers or {"data": [...]}'
+    items = json_records(text, file, "data", expected)
     result = LoadResult()
     for line, item in items:
         result.extend(_item(item, file, line))

@@ -23,7 +23,7 @@ from loaders.errors import InputError
 from loaders.jsonio import iter_jsonl, load_json, located_items
 from loaders.records import ID_SCHEMES, Paper, Source, clean_text, external_ids, paper_id
 from loaders.result import LoadResult
-from loaders.textio import read_text
+from loaders.textio import load_text_file
 
 #: Accepted column names (after lower-casing, spaces/hyphens -> underscores) for each Paper field.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -53,17 +53,17 @@ _ALIAS = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
 
 def load(path: Path) -> LoadResult:
     """Read a ``.csv``/``.tsv``, ``.json`` or ``.jsonl`` table of papers (chosen by content)."""
-    decoded = read_text(path)
-    text, file = decoded.text, str(path)
+    return load_text_file(path, parse_table)
+
+
+def parse_table(text: str, file: str) -> LoadResult:
+    """A JSON, JSON Lines or CSV/TSV table, told apart by its first characters."""
     stripped = text.lstrip()
     if stripped.startswith(("[", "{")) and not _is_jsonl(stripped):
-        result = parse_json(text, file)
-    elif stripped.startswith("{"):
-        result = parse_jsonl(text, file)
-    else:
-        result = parse_csv(text, file)
-    result.warnings[:0] = decoded.warnings
-    return result
+        return parse_json(text, file)
+    if stripped.startswith("{"):
+        return parse_jsonl(text, file)
+    return parse_csv(text, file)
 
 
 def parse_csv(text: str, file: str) -> LoadResult:

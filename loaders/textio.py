@@ -11,10 +11,12 @@ Decoding rules (documented in docs/inputs.md):
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.errors import InputError, locate
+from loaders.result import LoadResult
 
 _SNIFF_BYTES = 8192
 
@@ -34,6 +36,14 @@ def read_text(path: Path) -> DecodedText:
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from exc
     return decode_bytes(data, str(path))
+
+
+def load_text_file(path: Path, parse: Callable[[str, str], LoadResult]) -> LoadResult:
+    """Read ``path`` as text and ``parse(text, file)`` it; the decoding warnings come first."""
+    decoded = read_text(path)
+    result = parse(decoded.text, str(path))
+    result.warnings[:0] = decoded.warnings
+    return result
 
 
 def decode_bytes(data: bytes, file: str) -> DecodedText:
