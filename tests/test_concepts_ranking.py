@@ -82,7 +82,7 @@ def test_only_new_texts_are_embedded(extractor: ConceptExtractor) -> None:
 
 def test_documents_are_cached_apart_from_phrases_by_truncation(cache: MemoryEmbeddingCache, ranked: dict) -> None:
     text = "Scaling vision-language pre-training. " + DOCS[1][2]
-    assert set(cache.get_many(model_name(None) + "#128", [text])) == {text}
+    assert set(cache.get_many(model_name(None) + "#64", [text])) == {text}
     assert cache.get_many(model_name(None), [text]) == {}
 
 

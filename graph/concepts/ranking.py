@@ -99,9 +99,9 @@ class ConceptExtractor:
         diversity: str | None = None,
         cache: EmbeddingCache | None = None,
         progress: bool = False,
-        shortlist: int = 15,
+        shortlist: int = 12,
         max_words: int = MAX_WORDS,
-        doc_tokens: int | None = 128,
+        doc_tokens: int | None = 64,
         weights: Mapping[str, float] | None = None,
     ) -> None:
         if diversity not in DIVERSITY:
