@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+from tqdm.auto import tqdm
 
 from graph import analysis
 from graph.analysis import AnalysisResult, Explanation, Ranked, Similar, analyze
@@ -73,11 +74,25 @@ def _inputs_or_sample(inputs: Sequence[str | Path]) -> list[Path]:
     return [Path(p) for p in inputs] if inputs else sample_paths()
 
 
-def _timed(timings: dict[str, float], stage: str, fn: Callable[[], Any]) -> Any:
-    start = time.perf_counter()
-    result = fn()
-    timings[stage] = round(time.perf_counter() - start, 3)
-    return result
+class _Stages:
+    """Runs the pipeline's stages in order, timing each, with one progress bar over the stages."""
+
+    NAMES = ("load", "ingest", "extract", "graph", "analysis", "export")
+
+    def __init__(self, progress: bool) -> None:
+        self.timings: dict[str, float] = {}
+        self.bar = tqdm(total=len(self.NAMES), unit="stage", disable=not progress, leave=False)
+
+    def run(self, stage: str, fn: Callable[[], Any]) -> Any:
+        self.bar.set_description(stage)
+        start = time.perf_counter()
+        result = fn()
+        self.timings[stage] = round(time.perf_counter() - start, 3)
+        self.bar.update()
+        return result
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def load_inputs(inputs: Sequence[str | Path] = ()) -> LoadResult:
@@ -116,26 +131,29 @@ def add(
 
 
 def _run(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
-    timings: dict[str, float] = {}
-    paths = _inputs_or_sample(inputs)
-    loaded: LoadResult = _timed(timings, "load", lambda: load_paths(paths))
-    vocabulary = Vocabulary.load(options.techniques)
-    with Workspace.open(out) as ws:
-        ingest = ws.replace_corpus if command == "build" else ws.ingest
-        report: IngestReport = _timed(timings, "ingest", lambda: ingest(loaded.papers))
-        papers = resolve_references(ws.papers())
-        extractions = _timed(timings, "extract", lambda: extract(papers, ws, vocabulary, options))
-        G = _timed(
-            timings,
-            "graph",
-            lambda: build_graph(
-                papers, extractions, vocabulary.techniques, vocabulary.technique_for_phrase, options.graph
-            ),
-        )
-        analysis: AnalysisResult = _timed(timings, "analysis", lambda: analyze(G, seed=options.seed))
-        files = _timed(timings, "export", lambda: write_outputs(G, analysis, out))
-        stats = {"papers": len(papers), "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
-        ws.log_run(command, [str(p) for p in paths], {**stats, "ingest": str(report)})
+    stages = _Stages(options.progress)
+    timings = stages.timings
+    try:
+        paths = _inputs_or_sample(inputs)
+        loaded: LoadResult = stages.run("load", lambda: load_paths(paths))
+        vocabulary = Vocabulary.load(options.techniques)
+        with Workspace.open(out) as ws:
+            ingest = ws.replace_corpus if command == "build" else ws.ingest
+            report: IngestReport = stages.run("ingest", lambda: ingest(loaded.papers))
+            papers = resolve_references(ws.papers())
+            extractions = stages.run("extract", lambda: extract(papers, ws, vocabulary, options))
+            G = stages.run(
+                "graph",
+                lambda: build_graph(
+                    papers, extractions, vocabulary.techniques, vocabulary.technique_for_phrase, options.graph
+                ),
+            )
+            analysis: AnalysisResult = stages.run("analysis", lambda: analyze(G, seed=options.seed))
+            files = stages.run("export", lambda: write_outputs(G, analysis, out))
+            stats = {"papers": len(papers), "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+            ws.log_run(command, [str(p) for p in paths], {**stats, "ingest": str(report)})
+    finally:
+        stages.close()
     return BuildSummary(
         out=out,
         ingest=report,
