@@ -81,7 +81,8 @@ class _Stages:
 
     def __init__(self, progress: bool) -> None:
         self.timings: dict[str, float] = {}
-        self.bar = tqdm(total=len(self.NAMES), unit="stage", disable=not progress, leave=False)
+        # disable=None: shown only when stderr is a terminal (never in logs or captured output)
+        self.bar = tqdm(total=len(self.NAMES), unit="stage", disable=None if progress else True, leave=False)
 
     def run(self, stage: str, fn: Callable[[], Any]) -> Any:
         self.bar.set_description(stage)
