@@ -22,6 +22,7 @@ def surfaces(text: str) -> list[str]:
         ("training by maximizing multi-step likelihood", ["training", "multi-step likelihood"]),
         # verbs of scientific prose and adverbs are boundaries
         ("our method achieves state-of-the-art results efficiently", ["method", "results"]),
+        ("Diffusion models excel in high-quality generation", ["Diffusion models", "high-quality generation"]),
         # a phrase does not end on an adjective
         ("the network is scalable", ["network"]),
     ],

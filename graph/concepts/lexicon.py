@@ -64,7 +64,7 @@ _VERB_BASES = """
     capture carry cause choose claim combine compare complete comprise concern conclude conduct confirm
     consider consist constitute construct contain continue contribute create deal decrease define
     demonstrate depend derive describe determine develop devise differ discuss discover eliminate emerge
-    employ enable encounter enhance ensure establish evaluate examine exceed exhibit exist expect explain
+    employ enable encounter enhance ensure establish evaluate examine exceed excel exhibit exist expect explain
     exploit explore express extend facilitate find follow formulate get give go grow guarantee
     handle happen help highlight identify illustrate implement imply improve include incorporate increase
     indicate introduce investigate involve keep know lack lead leverage look maintain make manage maximize minimize
