@@ -133,7 +133,6 @@ def add(
 
 def _run(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
     stages = _Stages(options.progress)
-    timings = stages.timings
     try:
         paths = _inputs_or_sample(inputs)
         loaded: LoadResult = stages.run("load", lambda: load_paths(paths))
@@ -163,7 +162,7 @@ def _run(command: str, inputs: Sequence[str | Path], out: Path, options: Pipelin
         edges=G.number_of_edges(),
         files=files,
         warnings=loaded.warnings,
-        timings=timings,
+        timings=stages.timings,
         communities=len(analysis.communities),
     )
 

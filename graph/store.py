@@ -166,22 +166,19 @@ class Workspace:
             conn.execute("DELETE FROM paper_keys")
             self._ingest(papers)
             after = dict(conn.execute("SELECT id, data FROM papers"))
+            old_ids_of: dict[str, set[str]] = {pid: set() for pid in after}
+            for key, pid in conn.execute("SELECT key, paper_id FROM paper_keys"):
+                if key in old_keys:
+                    old_ids_of[pid].add(old_keys[key])
         unchanged = sum(before.get(pid) == data for pid, data in after.items())
-        updated = {
-            pid
-            for pid, data in after.items()
-            if before.get(pid) != data and any(key in old_keys for key in self._keys_of(pid))
-        }
-        kept = {old_keys[key] for pid in after for key in self._keys_of(pid) if key in old_keys}
+        updated = {pid for pid, data in after.items() if before.get(pid) != data and old_ids_of[pid]}
+        kept = set().union(*old_ids_of.values())
         return IngestReport(
             new=len(after) - unchanged - len(updated),
             merged=len(updated),
             unchanged=unchanged,
             removed=len(set(before) - kept),
         )
-
-    def _keys_of(self, paper_id: str) -> list[str]:
-        return [k for (k,) in self.conn.execute("SELECT key FROM paper_keys WHERE paper_id = ?", (paper_id,))]
 
     def ingest(self, papers: Iterable[Paper]) -> IngestReport:
         """Add papers, merging each into the record of the same paper when there is one (``paperkg add``)."""

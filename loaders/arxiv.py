@@ -44,9 +44,7 @@ def parse_feed(text: str, file: str) -> LoadResult:
         entry_id = _text(entry, "atom:id")
         if _ERROR_ID in entry_id:
             raise InputError(f"the arXiv API returned an error: {_text(entry, 'atom:summary')}", file=file, line=line)
-        paper = _paper(entry, file, line, result.warnings)
-        if paper is not None:
-            result.papers.append(paper)
+        result.add(_paper(entry, file, line, result.warnings))
     return result
 
 

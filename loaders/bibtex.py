@@ -48,9 +48,7 @@ def parse_bibtex(text: str, file: str) -> LoadResult:
     for block in library.failed_blocks:
         result.warnings.append(_failed_block_warning(block, file))
     for entry in library.entries:
-        paper = _paper(entry, file, result.warnings)
-        if paper is not None:
-            result.papers.append(paper)
+        result.add(_paper(entry, file, result.warnings))
     if not result.papers:
         detail = f" ({len(library.failed_blocks)} entries could not be parsed)" if library.failed_blocks else ""
         raise InputError(f"no BibTeX entry with a title found{detail}", file=file)

@@ -209,9 +209,7 @@ def parse_api(text: str, file: str) -> LoadResult:
     items = json_records(text, file, None, "expected a JSON list of papers from the Hugging Face papers API")
     result = LoadResult()
     for line, item in items:
-        paper = _api_paper(item, file, line, result.warnings)
-        if paper is not None:
-            result.papers.append(paper)
+        result.add(_api_paper(item, file, line, result.warnings))
     return result
 
 

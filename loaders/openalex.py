@@ -32,9 +32,7 @@ def parse_json(text: str, file: str) -> LoadResult:
     items = json_records(text, file, "results", 'expected an OpenAlex work or {"results": [...]}')
     result = LoadResult()
     for line, item in items:
-        paper = _paper(item, file, line, result.warnings)
-        if paper is not None:
-            result.papers.append(paper)
+        result.add(_paper(item, file, line, result.warnings))
     return result
 
 

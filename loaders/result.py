@@ -20,6 +20,11 @@ class LoadResult:
     papers: list[Paper] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def add(self, paper: Paper | None) -> None:
+        """Keep ``paper``; ``None`` means the parser skipped a record (and already said why in a warning)."""
+        if paper is not None:
+            self.papers.append(paper)
+
     def extend(self, other: LoadResult) -> None:
         """Append another result's papers and warnings to this one."""
         self.papers.extend(other.papers)

@@ -64,9 +64,8 @@ def _item(item: Any, file: str, line: int | None) -> LoadResult:
         return result
     result.papers.append(paper)
     for citing in item.get("citations") or []:
-        stub = _paper(citing, file, line, result.warnings, cites=paper.id) if isinstance(citing, dict) else None
-        if stub is not None:
-            result.papers.append(stub)
+        if isinstance(citing, dict):
+            result.add(_paper(citing, file, line, result.warnings, cites=paper.id))
     return result
 
 
