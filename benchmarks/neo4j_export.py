@@ -18,8 +18,8 @@ from pathlib import Path
 import networkx as nx
 
 from graph import schema
-from graph.export.neo4j_bulk import write_bulk_import
-from graph.export.neo4j_load import Neo4jSettings, load_graph, plan_load
+from graph.export.graphdb.bulk import write_bulk_import
+from graph.export.graphdb.load import Neo4jSettings, load_graph, plan_load
 from graph.schema import node_id
 
 

@@ -22,7 +22,7 @@ from graph.analysis import AnalysisResult, Explanation, Ranked, Similar, analyze
 from graph.build import BuildOptions, build_graph
 from graph.errors import ConfigError, InputError, WorkspaceError
 from graph.export.files import read_graph_json, write_graph_files
-from graph.export.neo4j_bulk import write_bulk_import
+from graph.export.graphdb.bulk import write_bulk_import
 from graph.export.report import write_report
 from graph.export.views import DEFAULT_BUDGET as VIEW_BUDGET
 from graph.export.views import write_overview, write_view
@@ -34,8 +34,8 @@ from loaders.records import Paper, resolve_references
 from loaders.samples import sample_paths
 
 if TYPE_CHECKING:  # the Neo4j driver is imported only by the functions that talk to a server
-    from graph.export.neo4j_gds import GdsOptions, GdsReport
-    from graph.export.neo4j_load import LoadReport, Neo4jSettings
+    from graph.export.graphdb.gds import GdsOptions, GdsReport
+    from graph.export.graphdb.load import LoadReport, Neo4jSettings
 
 DEFAULT_OUT = Path("paperkg-out")
 GRAPH_FILE = "graph.json"
@@ -310,7 +310,7 @@ def neo4j_settings(
 ) -> Neo4jSettings:
     """Connection settings: the given values, else ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD``/
     ``NEO4J_DATABASE``, else the defaults of docker-compose.yml (``bolt://localhost:7687``)."""
-    from graph.export.neo4j_load import Neo4jSettings
+    from graph.export.graphdb.load import Neo4jSettings
 
     return Neo4jSettings.resolve(uri, user, password, database)
 
@@ -324,7 +324,7 @@ def neo4j_load(
     progress: bool = True,
 ) -> LoadReport:
     """Load the graph of ``out`` into Neo4j (constraints, indexes, batched MERGE); idempotent."""
-    from graph.export.neo4j_load import load_graph as load_into_neo4j
+    from graph.export.graphdb.load import load_graph as load_into_neo4j
 
     return load_into_neo4j(load_graph(out), settings, batch_size=batch_size, wipe=wipe, progress=progress)
 
@@ -345,7 +345,7 @@ def query(
 
     >>> api.query(preset="shared-techniques", params={"paper": "SlimFlow"})   # doctest: +SKIP
     """
-    from graph.export import neo4j_query
+    from graph.export.graphdb import query as neo4j_query
 
     if (cypher is None) == (preset is None):
         raise ConfigError("give either a Cypher statement or a preset name")
@@ -356,6 +356,6 @@ def query(
 
 def analyze_neo4j(settings: Neo4jSettings | None = None, options: GdsOptions | None = None) -> GdsReport:
     """PageRank, Louvain and betweenness computed in Neo4j by Graph Data Science, written onto the nodes."""
-    from graph.export.neo4j_gds import analyze_in_neo4j
+    from graph.export.graphdb.gds import analyze_in_neo4j
 
     return analyze_in_neo4j(settings, options)

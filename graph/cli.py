@@ -17,7 +17,7 @@ import click
 from graph import __version__, api
 from graph.build import BuildOptions
 from graph.errors import PaperkgError
-from graph.export.query_table import FORMATS, parse_params, preset_lines, render
+from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
 
 OUT_HELP = "Graph folder: holds the workspace (paperkg.sqlite) and every output file."
 
@@ -279,7 +279,7 @@ def query(
 @neo4j_connection
 def analyze(engine: str, concurrency: int, **conn: str | None) -> None:
     """Compute PageRank, Louvain communities and betweenness in Neo4j (GDS) and write them onto the nodes."""
-    from graph.export.neo4j_gds import GdsOptions
+    from graph.export.graphdb.gds import GdsOptions
 
     report = api.analyze_neo4j(api.neo4j_settings(**conn), GdsOptions(concurrency=concurrency))
     for line in report.lines():

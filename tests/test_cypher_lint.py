@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from graph.export import cypher
+from graph.export.graphdb import cypher
 from graph.schema import NODES, RELATIONSHIPS
 
 LINT_DIR = Path(__file__).parent / "cypher_lint"

@@ -17,9 +17,9 @@ import pytest
 from graph.api import load_inputs
 from graph.build import build_graph
 from graph.export.files import NODE_LINK_NAMES, read_graph_json
-from graph.export.neo4j_bulk import write_bulk_import
-from graph.export.neo4j_load import plan_load
-from graph.export.neo4j_rows import graph_counts
+from graph.export.graphdb.bulk import write_bulk_import
+from graph.export.graphdb.load import plan_load
+from graph.export.graphdb.rows import graph_counts
 from graph.extraction import PaperExtraction
 from graph.techniques import Vocabulary
 from loaders.records import resolve_references

@@ -12,8 +12,8 @@ from neo4j_graph import sample_graph
 
 from graph import schema
 from graph.errors import InputError
-from graph.export.neo4j_bulk import ARRAY_DELIMITER, write_bulk_import
-from graph.export.neo4j_rows import graph_counts
+from graph.export.graphdb.bulk import ARRAY_DELIMITER, write_bulk_import
+from graph.export.graphdb.rows import graph_counts
 
 HEADER_FIELD = re.compile(
     r"^(?:[a-z_]+(?::(?:int|float|string\[\]))?|[a-z_]+:ID\(\w+\)|:LABEL|:TYPE|:(?:START|END)_ID\(\w+\))$"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from neo4j_graph import sample_graph
 
 from graph.cli import cli
-from graph.export.cypher import PRESETS
+from graph.export.graphdb.cypher import PRESETS
 from graph.export.files import NODE_LINK_NAMES
 
 

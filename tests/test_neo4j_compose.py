@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from graph.export.neo4j_load import DEFAULT_PASSWORD, DEFAULT_URI
+from graph.export.graphdb.load import DEFAULT_PASSWORD, DEFAULT_URI
 
 COMPOSE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
 

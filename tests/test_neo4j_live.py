@@ -14,11 +14,11 @@ import networkx as nx
 import pytest
 from neo4j_graph import sample_graph
 
-from graph.export.cypher import PRESETS
-from graph.export.neo4j_gds import GdsOptions, analyze_in_neo4j
-from graph.export.neo4j_load import Neo4jSettings, load_graph
-from graph.export.neo4j_query import run_preset, run_query
-from graph.export.neo4j_rows import graph_counts
+from graph.export.graphdb.cypher import PRESETS
+from graph.export.graphdb.gds import GdsOptions, analyze_in_neo4j
+from graph.export.graphdb.load import Neo4jSettings, load_graph
+from graph.export.graphdb.query import run_preset, run_query
+from graph.export.graphdb.rows import graph_counts
 
 pytestmark = [
     pytest.mark.neo4j,

@@ -197,7 +197,7 @@ def test_02_analysis_matches_the_build_and_plots(notebooks: NotebookRun) -> None
 
 @pytest.mark.slow
 def test_03_neo4j_without_a_server_shows_files_and_presets(notebooks: NotebookRun) -> None:
-    from graph.export.cypher import PRESETS
+    from graph.export.graphdb.cypher import PRESETS
 
     nb = notebooks.executed("03-neo4j-and-cypher")
     text = stdout(nb)

@@ -330,7 +330,7 @@ def test_readme_keeps_the_ci_command() -> None:
 
 def test_bulk_import_command_is_the_one_paperkg_writes() -> None:
     """The README's neo4j-admin command is the one neo4j/README.md gets (same files, same flags)."""
-    from graph.export.neo4j_bulk import import_command
+    from graph.export.graphdb.bulk import import_command
 
     shown = [c for b in readme_blocks(README.read_text(encoding="utf-8")) if b.lang == "bash" for c in commands(b)]
     wanted = " ".join(("docker compose run --rm neo4j " + import_command("/import/")).replace("\\\n", " ").split())

@@ -14,8 +14,8 @@ from test_views_graphs import XSS_PAYLOADS, hostile_graph, typed_graph
 
 from graph import schema
 from graph.errors import AmbiguousNameError, ConfigError, InputError, NotFoundError
-from graph.export import view_select
-from graph.export.view_html import script_json
+from graph.export.views import select as view_select
+from graph.export.views.html import script_json
 from graph.export.views import (
     view_file_name,
     write_community,

@@ -18,8 +18,8 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import InputError
-from graph.export import cypher
-from graph.export.neo4j_rows import GraphRows
+from graph.export.graphdb import cypher
+from graph.export.graphdb.rows import GraphRows
 from graph.schema import NODES, RELATIONSHIPS, STRING, STRING_LIST
 
 ARRAY_DELIMITER = ";"

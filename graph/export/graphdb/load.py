@@ -27,8 +27,8 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from tqdm import tqdm
 
 from graph.errors import Neo4jUnavailableError, PaperkgError
-from graph.export import cypher
-from graph.export.neo4j_rows import GraphRows, batched
+from graph.export.graphdb import cypher
+from graph.export.graphdb.rows import GraphRows, batched
 from graph.schema import NODES, RELATIONSHIPS
 
 DEFAULT_URI = "bolt://localhost:7687"

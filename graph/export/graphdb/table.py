@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graph.errors import ConfigError, NotFoundError
-from graph.export.cypher import PRESETS, Preset
+from graph.export.graphdb.cypher import PRESETS, Preset
 
 FORMATS = ("table", "json", "csv")
 

@@ -71,7 +71,7 @@ def vis_assets() -> tuple[str, str]:
 
 @lru_cache(maxsize=1)
 def view_assets() -> tuple[str, str]:
-    """Our own page ``(js, css)`` from ``graph/export/assets``."""
+    """Our own page ``(js, css)`` from ``graph/export/views/assets``."""
     return (
         (ASSETS / "view.js").read_text(encoding="utf-8"),
         (ASSETS / "view.css").read_text(encoding="utf-8"),

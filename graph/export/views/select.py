@@ -19,7 +19,7 @@ import networkx as nx
 
 from graph import schema
 from graph.errors import AmbiguousNameError, ConfigError, NotFoundError
-from graph.export.view_items import CO_USED, community_of, display_name, importance, induced_edges, node_kind
+from graph.export.views.items import CO_USED, community_of, display_name, importance, induced_edges, node_kind
 from loaders.records import normalize_title
 
 #: Relationship types drawn in the overview and community views.

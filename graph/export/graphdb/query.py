@@ -1,7 +1,7 @@
-"""Run Cypher (a user's query or one of :data:`graph.export.cypher.PRESETS`) against Neo4j.
+"""Run Cypher (a user's query or one of :data:`graph.export.graphdb.cypher.PRESETS`) against Neo4j.
 
 Values always travel as parameters. Nodes, relationships and paths in results become plain
-dicts/lists so that every answer prints as a table, JSON or CSV (:mod:`graph.export.query_table`).
+dicts/lists so that every answer prints as a table, JSON or CSV (:mod:`graph.export.graphdb.table`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
 from graph.errors import PaperkgError
-from graph.export.neo4j_load import Neo4jSettings, open_driver, unavailable_error
-from graph.export.query_table import preset, preset_params
+from graph.export.graphdb.load import Neo4jSettings, open_driver, unavailable_error
+from graph.export.graphdb.table import preset, preset_params
 
 
 def to_plain(value: Any) -> Any:

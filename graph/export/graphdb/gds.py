@@ -17,8 +17,8 @@ from neo4j import Session
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.errors import PaperkgError
-from graph.export import cypher
-from graph.export.neo4j_load import Neo4jSettings, open_driver, unavailable_error
+from graph.export.graphdb import cypher
+from graph.export.graphdb.load import Neo4jSettings, open_driver, unavailable_error
 
 DEFAULT_GRAPH_NAME = "paperkg"
 
