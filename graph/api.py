@@ -8,97 +8,63 @@
 from __future__ import annotations
 
 import csv
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import networkx as nx
-from tqdm.auto import tqdm
 
 from graph import analysis
-from graph.analysis import AnalysisResult, Explanation, Ranked, Similar, analyze
-from graph.build import BuildOptions, build_graph
+from graph.analysis import Explanation, Ranked, Similar
 from graph.errors import ConfigError, InputError, WorkspaceError
-from graph.export.files import read_graph_json, write_graph_files
+from graph.export.files import read_graph_json
 from graph.export.graphdb.bulk import write_bulk_import
-from graph.export.report import write_report
 from graph.export.views import DEFAULT_BUDGET as VIEW_BUDGET
-from graph.export.views import write_overview, write_view
-from graph.extraction import PaperExtraction
-from graph.store import IngestReport, Workspace
+from graph.export.views import write_view
+from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, input_paths, run, write_outputs
+from graph.store import Workspace
 from graph.techniques import Vocabulary
 from loaders.detect import LoadResult, load_paths
-from loaders.records import Paper, resolve_references
-from loaders.samples import sample_paths
 
 if TYPE_CHECKING:  # the Neo4j driver is imported only by the functions that talk to a server
     from graph.export.graphdb.gds import GdsOptions, GdsReport
     from graph.export.graphdb.load import LoadReport, Neo4jSettings
 
+__all__ = [
+    "DEFAULT_OUT",
+    "GRAPH_FILE",
+    "BuildSummary",
+    "PipelineOptions",
+    "add",
+    "analyze_neo4j",
+    "build",
+    "community_labels",
+    "concept_extractor",
+    "explain",
+    "extract",
+    "fetch",
+    "info",
+    "keyphrases",
+    "load_graph",
+    "load_inputs",
+    "neo4j_bulk",
+    "neo4j_load",
+    "neo4j_settings",
+    "query",
+    "similar",
+    "techniques",
+    "top",
+    "view",
+    "write_outputs",
+]
+
 DEFAULT_OUT = Path("paperkg-out")
 GRAPH_FILE = "graph.json"
 
 
-@dataclass
-class PipelineOptions:
-    """Options of ``build``/``add``: extraction, vocabulary, graph parameters, analysis seed."""
-
-    model: str | None = None
-    device: str = "auto"
-    batch_size: int = 64
-    top_concepts: int = 10
-    techniques: Sequence[Path] = ()
-    graph: BuildOptions = field(default_factory=BuildOptions)
-    seed: int = 42
-    progress: bool = True
-
-
-@dataclass
-class BuildSummary:
-    """What a build or add did and where its outputs are."""
-
-    out: Path
-    ingest: IngestReport
-    papers: int
-    nodes: int
-    edges: int
-    files: list[Path]
-    warnings: list[str]
-    timings: dict[str, float]
-    communities: int
-
-
-def _inputs_or_sample(inputs: Sequence[str | Path]) -> list[Path]:
-    return [Path(p) for p in inputs] if inputs else sample_paths()
-
-
-class _Stages:
-    """Runs the pipeline's stages in order, timing each, with one progress bar over the stages."""
-
-    NAMES = ("load", "ingest", "extract", "graph", "analysis", "export")
-
-    def __init__(self, progress: bool) -> None:
-        self.timings: dict[str, float] = {}
-        # disable=None: shown only when stderr is a terminal (never in logs or captured output)
-        self.bar = tqdm(total=len(self.NAMES), unit="stage", disable=None if progress else True, leave=False)
-
-    def run(self, stage: str, fn: Callable[[], Any]) -> Any:
-        self.bar.set_description(stage)
-        start = time.perf_counter()
-        result = fn()
-        self.timings[stage] = round(time.perf_counter() - start, 3)
-        self.bar.update()
-        return result
-
-    def close(self) -> None:
-        self.bar.close()
-
-
 def load_inputs(inputs: Sequence[str | Path] = ()) -> LoadResult:
     """Read listing files (the bundled sample when ``inputs`` is empty) into merged Paper records."""
-    return load_paths(_inputs_or_sample(inputs))
+    return load_paths(input_paths(inputs))
 
 
 def fetch(source: str, query: str | None, out: str | Path, limit: int = 100, **opts: Any) -> Path:
@@ -118,7 +84,7 @@ def build(
 
     Caches in an existing workspace (embeddings, extractions) are reused.
     """
-    return _run("build", inputs, Path(out), options or PipelineOptions())
+    return run("build", inputs, Path(out), options or PipelineOptions())
 
 
 def add(
@@ -128,80 +94,12 @@ def add(
     out = Path(out)
     if not (out / "paperkg.sqlite").exists():
         raise WorkspaceError(f"{out}: no paperkg workspace here (run `paperkg build --out {out}` first)")
-    return _run("add", inputs, out, options or PipelineOptions())
-
-
-def _run(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
-    stages = _Stages(options.progress)
-    try:
-        paths = _inputs_or_sample(inputs)
-        loaded: LoadResult = stages.run("load", lambda: load_paths(paths))
-        vocabulary = Vocabulary.load(options.techniques)
-        with Workspace.open(out) as ws:
-            ingest = ws.replace_corpus if command == "build" else ws.ingest
-            report: IngestReport = stages.run("ingest", lambda: ingest(loaded.papers))
-            papers = resolve_references(ws.papers())
-            extractions = stages.run("extract", lambda: extract(papers, ws, vocabulary, options))
-            G = stages.run(
-                "graph",
-                lambda: build_graph(
-                    papers, extractions, vocabulary.techniques, vocabulary.technique_for_phrase, options.graph
-                ),
-            )
-            analysis: AnalysisResult = stages.run("analysis", lambda: analyze(G, seed=options.seed))
-            files = stages.run("export", lambda: write_outputs(G, analysis, out))
-            stats = {"papers": len(papers), "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
-            ws.log_run(command, [str(p) for p in paths], {**stats, "ingest": str(report)})
-    finally:
-        stages.close()
-    return BuildSummary(
-        out=out,
-        ingest=report,
-        papers=len(papers),
-        nodes=G.number_of_nodes(),
-        edges=G.number_of_edges(),
-        files=files,
-        warnings=loaded.warnings,
-        timings=stages.timings,
-        communities=len(analysis.communities),
-    )
-
-
-def concept_extractor(options: PipelineOptions, cache: Any = None) -> Any:
-    """The configured :class:`graph.concepts.ConceptExtractor` (imported lazily: it loads torch)."""
-    from graph.concepts import ConceptExtractor
-
-    return ConceptExtractor(
-        model=options.model,
-        device=options.device,
-        batch_size=options.batch_size,
-        top_n=options.top_concepts,
-        cache=cache,
-        progress=options.progress,
-    )
-
-
-def extract(
-    papers: Sequence[Paper], ws: Workspace, vocabulary: Vocabulary, options: PipelineOptions
-) -> dict[str, PaperExtraction]:
-    """Concepts (cached per paper text and extractor config) and techniques of every paper."""
-    extractor = concept_extractor(options, cache=ws)
-    config = extractor.fingerprint
-    cached = ws.cached_extractions(config, papers)
-    todo = [p for p in papers if p.id not in cached]
-    if todo:
-        found = extractor.extract([(p.id, p.title, p.abstract) for p in todo])
-        fresh = {p.id: PaperExtraction(p.id, concepts=found.get(p.id, [])) for p in todo}
-        ws.put_extractions(config, todo, fresh)
-        cached.update(fresh)
-    return {
-        p.id: PaperExtraction(p.id, cached[p.id].concepts, vocabulary.match_paper(p.title, p.abstract)) for p in papers
-    }
+    return run("add", inputs, out, options or PipelineOptions())
 
 
 def keyphrases(
     input_path: str | Path,
-    out: Any,
+    out: TextIO,
     top: int = 10,
     extractor: str = "paperkg",
     device: str = "auto",
@@ -213,15 +111,6 @@ def keyphrases(
     from graph.concepts.jsonl import write_keyphrases
 
     return write_keyphrases(Path(input_path), out, top, extractor, device, batch_size, model, progress)
-
-
-def write_outputs(G: nx.MultiDiGraph, analysis: AnalysisResult, out: Path) -> list[Path]:
-    """Every file of the output folder: graph files, CSVs, report, overview page, Neo4j import files."""
-    files = list(write_graph_files(G, analysis, out))
-    files.append(write_report(G, analysis, out))
-    files.append(write_overview(G, out / "graph.html", analysis.community_labels()))
-    files.extend(write_bulk_import(G, out / "neo4j"))
-    return files
 
 
 def load_graph(out: str | Path = DEFAULT_OUT) -> nx.MultiDiGraph:

@@ -1,0 +1,186 @@
+"""The ``build``/``add`` pipeline: load, ingest, extract, graph, analysis, export, timed stage by stage.
+
+:mod:`graph.api` is the public façade over it; this module is where the stages are wired together.
+
+>>> from graph.pipeline import PipelineOptions, run
+>>> summary = run("build", [], Path("paperkg-out"), PipelineOptions())   # doctest: +SKIP  (loads the model)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import networkx as nx
+from tqdm.auto import tqdm
+
+from graph.analysis import AnalysisResult, analyze
+from graph.build import BuildOptions, build_graph
+from graph.export.files import write_graph_files
+from graph.export.graphdb.bulk import write_bulk_import
+from graph.export.report import write_report
+from graph.export.views import write_overview
+from graph.extraction import PaperExtraction
+from graph.store import IngestReport, Workspace
+from graph.techniques import Vocabulary
+from loaders.detect import load_paths
+from loaders.records import Paper, resolve_references
+from loaders.samples import sample_paths
+
+if TYPE_CHECKING:  # the concept extractor imports torch: only when something must be embedded
+    from graph.concepts import ConceptExtractor
+
+__all__ = [
+    "BuildSummary",
+    "PipelineOptions",
+    "concept_extractor",
+    "extract",
+    "input_paths",
+    "run",
+    "write_outputs",
+]
+
+T = TypeVar("T")
+
+
+@dataclass
+class PipelineOptions:
+    """Options of ``build``/``add``: extraction, vocabulary, graph parameters, analysis seed."""
+
+    model: str | None = None
+    device: str = "auto"
+    batch_size: int = 64
+    top_concepts: int = 10
+    techniques: Sequence[Path] = ()
+    graph: BuildOptions = field(default_factory=BuildOptions)
+    seed: int = 42
+    progress: bool = True
+
+
+@dataclass
+class BuildSummary:
+    """What a build or add did and where its outputs are."""
+
+    out: Path
+    ingest: IngestReport
+    papers: int
+    nodes: int
+    edges: int
+    files: list[Path]
+    warnings: list[str]
+    timings: dict[str, float]
+    communities: int
+
+
+def input_paths(inputs: Sequence[str | Path]) -> list[Path]:
+    """The files a run reads: ``inputs``, or the bundled sample when there are none.
+
+    >>> input_paths(["a.txt"])
+    [PosixPath('a.txt')]
+    >>> len(input_paths([])) > 0
+    True
+    """
+    return [Path(p) for p in inputs] if inputs else sample_paths()
+
+
+class _Stages:
+    """Runs the pipeline's stages in order, timing each, with one progress bar over the stages."""
+
+    NAMES = ("load", "ingest", "extract", "graph", "analysis", "export")
+
+    def __init__(self, progress: bool) -> None:
+        self.timings: dict[str, float] = {}
+        # disable=None: shown only when stderr is a terminal (never in logs or captured output)
+        self.bar = tqdm(total=len(self.NAMES), unit="stage", disable=None if progress else True, leave=False)
+
+    def run(self, stage: str, fn: Callable[[], T]) -> T:
+        self.bar.set_description(stage)
+        start = time.perf_counter()
+        result = fn()
+        self.timings[stage] = round(time.perf_counter() - start, 3)
+        self.bar.update()
+        return result
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def run(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
+    """Run ``build`` (the corpus becomes exactly ``inputs``) or ``add`` (``inputs`` join it) into ``out``."""
+    stages = _Stages(options.progress)
+    try:
+        paths = input_paths(inputs)
+        loaded = stages.run("load", lambda: load_paths(paths))
+        vocabulary = Vocabulary.load(options.techniques)
+        with Workspace.open(out) as ws:
+            ingest = ws.replace_corpus if command == "build" else ws.ingest
+            report = stages.run("ingest", lambda: ingest(loaded.papers))
+            papers = resolve_references(ws.papers())
+            extractions = stages.run("extract", lambda: extract(papers, ws, vocabulary, options))
+            G = stages.run(
+                "graph",
+                lambda: build_graph(
+                    papers, extractions, vocabulary.techniques, vocabulary.technique_for_phrase, options.graph
+                ),
+            )
+            analysis = stages.run("analysis", lambda: analyze(G, seed=options.seed))
+            files = stages.run("export", lambda: write_outputs(G, analysis, out))
+            stats = {"papers": len(papers), "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+            ws.log_run(command, [str(p) for p in paths], {**stats, "ingest": str(report)})
+    finally:
+        stages.close()
+    return BuildSummary(
+        out=out,
+        ingest=report,
+        papers=len(papers),
+        nodes=G.number_of_nodes(),
+        edges=G.number_of_edges(),
+        files=files,
+        warnings=loaded.warnings,
+        timings=stages.timings,
+        communities=len(analysis.communities),
+    )
+
+
+def concept_extractor(options: PipelineOptions, cache: Workspace | None = None) -> ConceptExtractor:
+    """The configured :class:`graph.concepts.ConceptExtractor` (imported lazily: it loads torch)."""
+    from graph.concepts import ConceptExtractor
+
+    return ConceptExtractor(
+        model=options.model,
+        device=options.device,
+        batch_size=options.batch_size,
+        top_n=options.top_concepts,
+        cache=cache,
+        progress=options.progress,
+    )
+
+
+def extract(
+    papers: Sequence[Paper], ws: Workspace, vocabulary: Vocabulary, options: PipelineOptions
+) -> dict[str, PaperExtraction]:
+    """Concepts (cached per paper text and extractor config) and techniques of every paper."""
+    extractor = concept_extractor(options, cache=ws)
+    config = extractor.fingerprint
+    cached = ws.cached_extractions(config, papers)
+    todo = [p for p in papers if p.id not in cached]
+    if todo:
+        found = extractor.extract([(p.id, p.title, p.abstract) for p in todo])
+        fresh = {p.id: PaperExtraction(p.id, concepts=found.get(p.id, [])) for p in todo}
+        ws.put_extractions(config, todo, fresh)
+        cached.update(fresh)
+    return {
+        p.id: PaperExtraction(p.id, cached[p.id].concepts, vocabulary.match_paper(p.title, p.abstract)) for p in papers
+    }
+
+
+def write_outputs(G: nx.MultiDiGraph, analysis: AnalysisResult, out: Path) -> list[Path]:
+    """Every file of the output folder: graph files, CSVs, report, overview page, Neo4j import files."""
+    files = list(write_graph_files(G, analysis, out))
+    files.append(write_report(G, analysis, out))
+    files.append(write_overview(G, out / "graph.html", analysis.community_labels()))
+    files.extend(write_bulk_import(G, out / "neo4j"))
+    return files
