@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 
 from graph import schema
-from graph.errors import InputError
+from graph.access import community_of, display_name, importance, node_kind, targets
 
 #: Community colours (Tableau 10 then its light variants); they repeat above 20 communities.
 PALETTE = (
@@ -110,37 +110,6 @@ def short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def node_kind(G: nx.Graph, nid: str) -> str:
-    """A node's ``kind``, from its attribute or, failing that, its id prefix."""
-    kind = G.nodes[nid].get("kind")
-    if kind in schema.NODES:
-        return kind
-    try:
-        return schema.split_node_id(str(nid))[0]
-    except ValueError:
-        raise InputError(
-            f"{kind!r} is not one of {sorted(schema.NODES)}", file=f"graph node {nid!r}", field="kind"
-        ) from None
-
-
-def community_of(attrs: Mapping[str, Any]) -> int | None:
-    """A paper's community id as an int, or None."""
-    value = attrs.get("community")
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return int(value)
-
-
-def importance(G: nx.Graph, nid: str) -> float:
-    """What sizes and ranks a node: PageRank for papers, ``df`` for the others, else its degree."""
-    attrs = G.nodes[nid]
-    key = "pagerank" if attrs.get("kind") == schema.PAPER else "df"
-    value = attrs.get(key)
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return float(value)
-    return float(G.degree(nid))
-
-
 def sizes(G: nx.Graph, ids: Sequence[str]) -> dict[str, float]:
     """Node sizes: square root of importance, scaled per kind to [MIN_SIZE, MAX_SIZE]."""
     scores = {nid: max(importance(G, nid), 0.0) for nid in ids}
@@ -156,29 +125,14 @@ def sizes(G: nx.Graph, ids: Sequence[str]) -> dict[str, float]:
     return out
 
 
-def display_name(G: nx.Graph, nid: str) -> str:
-    """The human name of a node: title, label or name, else its key."""
-    attrs = G.nodes[nid]
-    for field in ("title", "label", "name"):
-        value = attrs.get(field)
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
-    return str(nid).partition(":")[2] or str(nid)
-
-
-def paper_terms(G: nx.MultiDiGraph, nid: str) -> tuple[list[str], list[str]]:
+def top_terms(G: nx.MultiDiGraph, nid: str) -> tuple[list[str], list[str]]:
     """A paper's top concepts (by rank) and its techniques (by name), as display names."""
-    concepts: list[tuple[float, str]] = []
-    techniques: set[str] = set()
-    for target, keyed in G.succ[nid].items():
-        for data in keyed.values():
-            kind = data.get("kind")
-            if kind == schema.HAS_CONCEPT:
-                concepts.append((data.get("rank") or math.inf, display_name(G, target)))
-            elif kind == schema.USES_TECHNIQUE:
-                techniques.add(display_name(G, target))
-    concepts.sort()
-    return [name for _, name in concepts[:TOP_TERMS]], sorted(techniques)
+    concepts = sorted(
+        (G.edges[nid, c, schema.HAS_CONCEPT].get("rank") or math.inf, display_name(G, c))
+        for c in targets(G, nid, schema.HAS_CONCEPT)
+    )
+    techniques = sorted(display_name(G, t) for t in targets(G, nid, schema.USES_TECHNIQUE))
+    return [name for _, name in concepts[:TOP_TERMS]], techniques
 
 
 def _text(value: Any) -> str | None:
@@ -206,7 +160,7 @@ def node_info(G: nx.MultiDiGraph, nid: str, labels: Mapping[int, str]) -> dict[s
     key = str(nid).partition(":")[2]
     info: dict[str, Any] = {"name": display_name(G, nid), "kindLabel": schema.LABELS[kind]}
     if kind == schema.PAPER:
-        concepts, techniques = paper_terms(G, nid)
+        concepts, techniques = top_terms(G, nid)
         year = attrs.get("year") or (str(attrs.get("published") or "")[:4] or None)
         rows = [
             ("year", year),

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from graph import __version__, schema
+from graph.access import community_of, display_name, node_kind
 from graph.errors import ConfigError
 from graph.export.views import select as view_select
 from graph.export.views.html import render_page, write_page
@@ -20,12 +21,9 @@ from graph.export.views.items import (
     KIND_STYLES,
     community_color,
     community_name,
-    community_of,
-    display_name,
     edge_items,
     induced_edges,
     node_items,
-    node_kind,
 )
 from graph.export.views.layout import SPRING_LIMIT, positions
 

@@ -18,8 +18,9 @@ from typing import Any
 import networkx as nx
 
 from graph import schema
+from graph.access import community_of, display_name, importance, node_kind, targets
 from graph.errors import AmbiguousNameError, ConfigError, NotFoundError
-from graph.export.views.items import CO_USED, community_of, display_name, importance, induced_edges, node_kind
+from graph.export.views.items import CO_USED, induced_edges
 from loaders.records import normalize_title
 
 #: Relationship types drawn in the overview and community views.
@@ -199,9 +200,7 @@ def community(G: nx.MultiDiGraph, number: int, budget: int) -> Selection:
         raise NotFoundError(f"community {number}: no paper has community={number} (communities: {known})")
     uses: Counter[str] = Counter()
     for nid in members:
-        for target, keyed in G.succ[nid].items():
-            if any(d.get("kind") == schema.USES_TECHNIQUE for d in keyed.values()):
-                uses[target] += 1
+        uses.update(targets(G, nid, schema.USES_TECHNIQUE))
     techniques = sorted(uses, key=lambda t: (-uses[t], t))
     tech_room = min(len(techniques), max(budget // 4, 1))
     papers = ranked(G, members)[: budget - tech_room]
@@ -230,11 +229,7 @@ def technique_map(
     if not techniques:
         raise NotFoundError("the graph has no technique nodes: nothing to map")
     for nid in by_kind(G).get(schema.PAPER, []):
-        used = sorted(
-            t
-            for t, keyed in G.succ[nid].items()
-            if any(d.get("kind") == schema.USES_TECHNIQUE for d in keyed.values())
-        )
+        used = sorted(targets(G, nid, schema.USES_TECHNIQUE))
         for t in used:
             home[t][community_of(G.nodes[nid])] += 1
         for a, b in itertools.combinations(used, 2):
