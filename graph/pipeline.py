@@ -155,7 +155,7 @@ def concept_extractor(options: PipelineOptions, cache: Workspace | None = None) 
         batch_size=options.batch_size,
         top_n=options.top_concepts,
         cache=cache,
-        progress=options.progress,
+        progress=False,  # the stage bar is the build's one progress display
     )
 
 

@@ -9,6 +9,7 @@ ever downloaded (a name that is neither a folder nor already in the local Huggin
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -74,14 +75,24 @@ def model_location(model: str | None) -> str:
 def load_model(model: str | None, device: str, progress: bool = False) -> SentenceTransformer:
     """Load a sentence-transformers model offline on ``device`` (``cpu`` or ``cuda``).
 
-    A process loads each (model, device) once: later calls share the loaded model. Without ``progress``,
-    the Hugging Face loading bars are switched off (process-wide).
+    A process loads each (model, device) once: later calls share the loaded model. Without ``progress``
+    on a terminal, the Hugging Face loading bars are switched off (process-wide).
     """
     from transformers.utils import logging as hf_logging
 
-    if not progress:
+    if not on_terminal(progress):
         hf_logging.disable_progress_bar()
     return _load(model_location(model), device)
+
+
+def on_terminal(progress: bool) -> bool:
+    """Whether third-party progress bars may show: asked for, and stderr is a terminal (never in logs,
+    captured output or notebooks).
+
+    >>> on_terminal(False)
+    False
+    """
+    return progress and sys.stderr.isatty()
 
 
 @lru_cache(maxsize=4)
@@ -116,7 +127,7 @@ class Embedder:
         self.name = name
         self.cache = cache if cache is not None else MemoryEmbeddingCache()
         self.batch_size = batch_size
-        self.progress = progress
+        self.progress = on_terminal(progress)
         self.encoded = 0
 
     def embed(self, texts: Iterable[str], max_tokens: int | None = None) -> dict[str, np.ndarray]:
