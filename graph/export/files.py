@@ -5,13 +5,20 @@ nodes under ``nodes`` (node id in ``id``), edges under ``edges`` with ``source``
 relationship type), so ``nx.node_link_graph(json.load(f))`` reads it; :func:`read_graph_json` also puts
 back each paper's ``id`` property (its node id without ``paper:``).
 
-Every file is written to a temporary name in its folder and renamed into place (:func:`atomic_open`), so a
-reader never sees half a file. Output is deterministic: the same graph gives byte-identical files.
+Every file is written to a temporary name in its folder and renamed into place
+(:func:`loaders.atomicio.atomic_open`), so a reader never sees half a file. Output is deterministic: the
+same graph gives byte-identical files.
 
 GraphML and GEXF cannot hold lists or missing values: list properties (``aliases``, ``shared``,
 ``sources``) are written as JSON strings (``'["a", "b"]'``). In GEXF the paper property ``id`` is written
 as ``paper_id`` and ``key`` as ``node_key`` (networkx reserves both), and every node gets a ``label``
 (title, name or label), as Gephi displays it.
+
+The CSV tables are meant for spreadsheets, so they are spreadsheet-safe (OWASP "CSV injection"): a text
+cell, or an item of a list cell, that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+gets a leading ``'`` (:func:`spreadsheet_safe`), so Excel, LibreOffice and Google Sheets show it as text
+instead of running it as a formula. Numbers are written as they are. The Neo4j bulk-import CSVs
+(``neo4j/``) go to a database, not a spreadsheet, and keep every value exact.
 
 CSV columns (list cells are ``"; "``-joined; empty = missing):
 
@@ -29,21 +36,21 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
 from graph import schema
 from graph.analysis import AnalysisResult
+from loaders.atomicio import atomic_open, atomic_write
 
-__all__ = ["CSV_COLUMNS", "atomic_open", "atomic_write", "read_graph_json", "write_graph_files"]
+__all__ = [
+    "CSV_COLUMNS", "atomic_open", "atomic_write", "read_graph_json", "spreadsheet_safe", "write_graph_files",
+]  # fmt: skip
 
 #: Column order of every CSV table.
 CSV_COLUMNS: dict[str, list[str]] = {
@@ -61,41 +68,6 @@ CSV_COLUMNS: dict[str, list[str]] = {
     ],
     "communities.csv": ["id", "label", "size", "top_papers", "top_techniques", "top_concepts"],
 }  # fmt: skip
-
-
-@contextmanager
-def atomic_open(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
-    """Open ``path`` for writing through a temporary file in the same folder, renamed on success.
-
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> with atomic_open(folder / "a.txt") as fh:
-    ...     _ = fh.write("done")
-    >>> (folder / "a.txt").read_text(), sorted(p.name for p in folder.iterdir())
-    ('done', ['a.txt'])
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if "b" not in mode:
-        kwargs.setdefault("encoding", "utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` (text as UTF-8) to ``path`` atomically; returns the path."""
-    with atomic_open(path, "wb" if isinstance(data, bytes) else "w") as fh:
-        fh.write(data)
-    return Path(path)
 
 
 def _flat(value: Any) -> Any:
@@ -242,12 +214,30 @@ def _write_gexf(G: nx.MultiDiGraph, path: Path) -> Path:
     return path
 
 
+#: First characters a spreadsheet reads as the start of a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` with a ``'`` in front when a spreadsheet would read it as a formula.
+
+    >>> spreadsheet_safe("=cmd|' /C calc'!A0"), spreadsheet_safe("@SUM(1)"), spreadsheet_safe("Fine")
+    ("'=cmd|' /C calc'!A0", "'@SUM(1)", 'Fine')
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> Any:
+    """One spreadsheet CSV cell: missing as empty, lists ``"; "``-joined, every text :func:`spreadsheet_safe`.
+
+    >>> _cell(None), _cell(-0.5), _cell(["-1 trick", "ok"]), _cell("+cmd")
+    ('', -0.5, "'-1 trick; ok", "'+cmd")
+    """
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    return value
+        return spreadsheet_safe("; ".join(spreadsheet_safe(str(v)) for v in value))
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Path:
