@@ -24,6 +24,7 @@ from graph.export.views import write_view
 from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, input_paths, run, write_outputs
 from graph.store import Workspace
 from graph.techniques import Vocabulary
+from graph.workfolder import notebook_folder
 from loaders.detect import LoadResult, load_paths
 
 if TYPE_CHECKING:  # the Neo4j driver is imported only by the functions that talk to a server
@@ -50,6 +51,7 @@ __all__ = [
     "neo4j_bulk",
     "neo4j_load",
     "neo4j_settings",
+    "notebook_folder",
     "query",
     "similar",
     "techniques",
