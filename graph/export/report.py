@@ -2,13 +2,15 @@
 
 Sections: corpus summary, most central papers/techniques/concepts, communities with their labels and
 techniques, bridges between communities, trends over time, and how the numbers were computed. The report
-is built once as a list of blocks and rendered twice; every text from the data is escaped (Markdown table
-pipes, and HTML through :func:`html.escape`).
+is built once as a list of blocks and rendered twice; every text is escaped: in Markdown by :func:`_md_cell`
+(one line, every markup character backslash-escaped, so even a renderer allowing raw HTML shows it as
+text), in HTML by :func:`html.escape`.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ import networkx as nx
 from graph import schema
 from graph.analysis import AnalysisResult
 from graph.analysis.centrality import nodes_of_kind
-from graph.export.files import atomic_write
+from loaders.atomicio import atomic_write
 
 #: Communities smaller than this are counted but not described.
 MIN_COMMUNITY_SIZE = 3
@@ -185,8 +187,26 @@ def report_blocks(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
     ]
 
 
-def _md_cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+#: Characters that start Markdown/HTML markup anywhere in a line: raw HTML and entities (``< > &``), links
+#: and images (``[ ]``), code, emphasis, strikethrough, maths (`` ` * _ ~ $``), table cells (``|``),
+#: heading marks (``#``) and the escape character itself. Each gets a backslash (CommonMark escapes).
+_MD_INLINE = re.compile(r"([\\`*_~$<>&\[\]|#])")
+#: What makes a line a list item, a thematic break or a setext underline: ``-``, ``+``, ``=`` runs and
+#: ``1.``/``1)`` followed by a space or the end. Its last character gets a backslash.
+_MD_BLOCK_START = re.compile(r"^(?:[-+=]+|\d{1,9}[.)])(?=\s|$)")
+
+
+def _md_cell(text: object) -> str:
+    r"""``text`` as one line of literal Markdown text: whitespace runs (newlines too) become one space and
+    every character a CommonMark renderer could read as markup (raw HTML included) is backslash-escaped.
+
+    >>> print(_md_cell("<img src=x onerror=alert(1)> *a* | [b](javascript:x)"))
+    \<img src=x onerror=alert(1)\> \*a\* \| \[b\](javascript:x)
+    >>> print(_md_cell("- 1. <style>\n@import url(//x)</style>"), _md_cell("0.1234"))
+    \- 1. \<style\> @import url(//x)\</style\> 0.1234
+    """
+    line = _MD_INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_BLOCK_START.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], line)
 
 
 def to_markdown(blocks: Sequence[Block]) -> str:
