@@ -5,6 +5,7 @@ with admin-import headers: an id space per label (``id:ID(Paper)``, ``key:ID(Con
 ``:START_ID(<Label>)`` / ``:END_ID(<Label>)`` / ``:TYPE``, and typed properties (``year:int``,
 ``pagerank:float``, ``aliases:string[]`` with ``;`` between elements). Next to them, ``schema.cypher``
 (constraints and indexes, for ``cypher-shell -f``) and a ``README.md`` with the exact commands.
+Every file is written atomically (:mod:`loaders.atomicio`) at a stable path, so ``DIR/neo4j`` can stay mounted.
 Only properties declared in :mod:`graph.schema` are written; empty cells are absent properties.
 """
 
@@ -21,6 +22,7 @@ from graph.errors import InputError
 from graph.export.graphdb import cypher
 from graph.export.graphdb.rows import GraphRows
 from graph.schema import NODES, RELATIONSHIPS, STRING, STRING_LIST
+from loaders.atomicio import atomic_open, atomic_write
 
 ARRAY_DELIMITER = ";"
 
@@ -73,7 +75,7 @@ def cell(value: Any, typ: str, where: str, prop: str) -> str:
 
 
 def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with atomic_open(path, "w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
@@ -173,6 +175,6 @@ def write_bulk_import(G: nx.MultiDiGraph, out_dir: str | Path) -> list[Path]:
         _write_csv(out / relationship_file(rel), relationship_header(rel), _relationship_cells(rows, rel))
         for rel in RELATIONSHIPS
     ]
-    (out / "schema.cypher").write_text(_schema_script(), encoding="utf-8")
-    (out / "README.md").write_text(_readme(rows), encoding="utf-8")
-    return [*written, out / "schema.cypher", out / "README.md"]
+    written.append(atomic_write(out / "schema.cypher", _schema_script()))
+    written.append(atomic_write(out / "README.md", _readme(rows)))
+    return written

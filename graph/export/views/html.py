@@ -25,6 +25,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from graph.errors import ConfigError
+from loaders.atomicio import atomic_write
 
 #: vis-network version shipped inside pyvis (``pyvis/templates/lib/vis-<version>/``).
 VIS_VERSION = "9.1.2"
@@ -145,10 +146,8 @@ def render_page(
 
 
 def write_page(path: str | Path, html: str) -> Path:
-    """Write ``html`` to ``path`` (parents created), returning the path."""
+    """Write ``html`` to ``path`` atomically (parents created), returning the path."""
     target = Path(path)
     if target.suffix.lower() not in {".html", ".htm"}:
         raise ConfigError(f"{target}: a view must be written to an .html file")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
-    return target
+    return atomic_write(target, html)
