@@ -2,21 +2,25 @@
 
 :mod:`graph.api` is the public façade over it; this module is where the stages are wired together.
 
->>> from graph.pipeline import PipelineOptions, run
->>> summary = run("build", [], Path("paperkg-out"), PipelineOptions())   # doctest: +SKIP  (loads the model)
+Building the bundled sample (skipped here: it loads the model):
+
+>>> summary = run("build", [], Path("paperkg-out"), PipelineOptions())   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import networkx as nx
-from tqdm.auto import tqdm
+from tqdm import tqdm  # a terminal bar only (never a notebook widget): see _Stages
 
+from graph import techniques as techniques_module
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
 from graph.export.files import write_graph_files
@@ -40,6 +44,7 @@ __all__ = [
     "extract",
     "input_paths",
     "run",
+    "technique_config",
     "write_outputs",
 ]
 
@@ -162,19 +167,52 @@ def concept_extractor(options: PipelineOptions, cache: Workspace | None = None) 
 def extract(
     papers: Sequence[Paper], ws: Workspace, vocabulary: Vocabulary, options: PipelineOptions
 ) -> dict[str, PaperExtraction]:
-    """Concepts (cached per paper text and extractor config) and techniques of every paper."""
+    """Concepts and techniques of every paper, each cached per paper text and per configuration.
+
+    The model stack (torch) is imported only when some paper's concepts are not cached.
+    """
     extractor = concept_extractor(options, cache=ws)
-    config = extractor.fingerprint
+
+    def find_concepts(todo: Sequence[Paper]) -> dict[str, PaperExtraction]:
+        found = extractor.extract([(p.id, p.title, p.abstract) for p in todo])
+        return {p.id: PaperExtraction(p.id, concepts=found.get(p.id, [])) for p in todo}
+
+    def find_techniques(todo: Sequence[Paper]) -> dict[str, PaperExtraction]:
+        return {p.id: PaperExtraction(p.id, techniques=vocabulary.match_paper(p.title, p.abstract)) for p in todo}
+
+    concepts = _cached(ws, extractor.fingerprint, papers, find_concepts)
+    techniques = _cached(ws, technique_config(vocabulary), papers, find_techniques)
+    return {p.id: PaperExtraction(p.id, concepts[p.id].concepts, techniques[p.id].techniques) for p in papers}
+
+
+def _cached(
+    ws: Workspace,
+    config: str,
+    papers: Sequence[Paper],
+    compute: Callable[[Sequence[Paper]], dict[str, PaperExtraction]],
+) -> dict[str, PaperExtraction]:
+    """Results under ``config`` from the workspace cache; ``compute`` runs on the rest, which are then cached."""
     cached = ws.cached_extractions(config, papers)
     todo = [p for p in papers if p.id not in cached]
     if todo:
-        found = extractor.extract([(p.id, p.title, p.abstract) for p in todo])
-        fresh = {p.id: PaperExtraction(p.id, concepts=found.get(p.id, [])) for p in todo}
+        fresh = compute(todo)
         ws.put_extractions(config, todo, fresh)
         cached.update(fresh)
-    return {
-        p.id: PaperExtraction(p.id, cached[p.id].concepts, vocabulary.match_paper(p.title, p.abstract)) for p in papers
-    }
+    return cached
+
+
+def technique_config(vocabulary: Vocabulary) -> str:
+    """The cache key of technique matches: the vocabulary's content and the matching code's version.
+
+    >>> technique_config(Vocabulary.load()) == technique_config(Vocabulary.load())
+    True
+    >>> technique_config(Vocabulary.load()).startswith("techniques:")
+    True
+    """
+    entries = {key: asdict(technique) for key, technique in vocabulary.techniques.items()}
+    digest = hashlib.sha256(json.dumps(entries, sort_keys=True).encode())
+    digest.update(Path(techniques_module.__file__ or "").read_bytes())  # a changed matcher invalidates the cache
+    return f"techniques:{digest.hexdigest()[:16]}"
 
 
 def write_outputs(G: nx.MultiDiGraph, analysis: AnalysisResult, out: Path) -> list[Path]:
