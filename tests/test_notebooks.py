@@ -1,20 +1,23 @@
 """The notebooks, executed top to bottom as a new user runs them, and stored clean.
 
 Each notebook runs in a fresh ``python3`` kernel (nbclient) whose working directory is one temporary folder
-shared by all four, in order: 01 builds the bundled sample into ``$PAPERKG_OUT``, 02 and 03 read that graph,
-04 adds papers to a copy of it. ``PAPERKG_QUIET=1`` switches the notebooks' progress bars off. With
-``NEO4J_URI`` set, notebook 03 also runs its live cells against that server (it MERGEs the sample's graph into
-it); without it, those cells print how to start one and skip.
+shared by all four, in order, as a user's folder: it already holds the user's own ``my-papers/``,
+``my-graph/`` and ``paperkg-out/``, which must come out byte-identical. The notebooks work only in
+``paperkg-notebooks/`` there: 01 builds the bundled sample into ``paperkg-notebooks/sample-graph``, 02 and 03
+read that graph, 04 adds papers to a copy of it in ``paperkg-notebooks/your-own-papers``. With ``NEO4J_URI``
+set, notebook 03 also runs its live cells against that server (it MERGEs the sample's graph into it);
+without it, those cells print how to start one and skip.
 
-The graph folder starts with a copy of the workspace (``paperkg.sqlite``) of the session's ``sample_build``
-(conftest.py: ``paperkg build`` of the same sample with the same extractor), so notebook 01's ``api.build``
-reuses its cached extractions and embeddings instead of paying for the one real concept extraction a second
-time; every stage still runs. Later notebooks reuse the folder's cache the same way. A test that needs an
-earlier notebook runs it first, so any one of them can be selected with ``-k``.
+The sample graph folder starts with a copy of the workspace (``paperkg.sqlite``) of the session's
+``sample_build`` (conftest.py: ``paperkg build`` of the same sample with the same extractor), so notebook
+01's ``api.build`` reuses its cached extractions and embeddings instead of paying for the one real concept
+extraction a second time; every stage still runs. A test that needs an earlier notebook runs it first, so any
+one of them can be selected with ``-k``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -25,6 +28,9 @@ from typing import Any
 
 import nbformat
 import pytest
+
+from graph.errors import ConfigError
+from graph.workfolder import MARKER, notebook_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -37,17 +43,16 @@ class NotebookRun:
 
     def __init__(self, workdir: Path, seed_workspace: Path) -> None:
         self.workdir = workdir
-        self.out = workdir / "paperkg-out"
-        self.out.mkdir()
+        self.user_files = users_own_folders(workdir, seed_workspace)
+        self.out = notebook_folder("sample-graph", root=workdir / "paperkg-notebooks")
         shutil.copy(seed_workspace, self.out / seed_workspace.name)
         self.results: dict[str, nbformat.NotebookNode | BaseException] = {}
         self.seconds: dict[str, float] = {}
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
+        env.pop("PAPERKG_NOTEBOOKS", None)  # the default folder, as a user gets it
         env.update(
-            PAPERKG_OUT=str(self.out),
-            PAPERKG_QUIET="1",
             HF_HUB_OFFLINE="1",
             TRANSFORMERS_OFFLINE="1",
             TOKENIZERS_PARALLELISM="false",
@@ -92,6 +97,28 @@ class NotebookRun:
         )
         client.execute(env={**self.env(), **env})
         return nb
+
+
+def users_own_folders(workdir: Path, workspace: Path) -> dict[str, str]:
+    """Create the folders a user made from the README (``my-papers/``, ``my-graph/``, ``paperkg-out/``) in
+    ``workdir``; return the SHA-256 of every file under ``workdir``, by relative path."""
+    (workdir / "my-papers").mkdir()
+    (workdir / "my-papers" / "refs.bib").write_text("@article{mine, title = {My own paper}}\n", encoding="utf-8")
+    (workdir / "my-papers" / "arxiv.xml").write_text("<feed>my own feed</feed>\n", encoding="utf-8")
+    for folder in ("my-graph", "paperkg-out"):
+        (workdir / folder).mkdir()
+        shutil.copy(workspace, workdir / folder / workspace.name)
+        (workdir / folder / "graph.json").write_text(f'{{"mine": "{folder}"}}\n', encoding="utf-8")
+    return tree_digest(workdir)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` except the notebooks' own folder, by relative path."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.relative_to(root).parts[0] != "paperkg-notebooks"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +185,7 @@ def test_01_quickstart_builds_the_sample_and_shows_the_view(notebooks: NotebookR
     frames = [h for h in rich(nb, "text/html") if "<iframe srcdoc=" in h]
     assert len(frames) == 2, "expected the overview and the focus view embedded"
     out = notebooks.out
+    assert out == notebooks.workdir / "paperkg-notebooks" / "sample-graph"
     assert (out / "graph.html").exists() and list(out.glob("view-technique-*.html"))
 
 
@@ -239,4 +267,59 @@ def test_04_adds_papers_to_a_copy_of_the_sample(notebooks: NotebookRun) -> None:
     from graph import api
 
     assert api.info(notebooks.out)["papers"] == 483, "notebook 04 must leave the sample's graph as it was"
-    assert api.info(notebooks.workdir / "my-graph")["papers"] == 487
+    mine = notebooks.workdir / "paperkg-notebooks" / "your-own-papers"
+    assert api.info(mine / "my-graph")["papers"] == 487
+    assert sorted(p.name for p in (mine / "my-papers").iterdir()) == ["arxiv.xml", "reading-list.csv", "refs.bib"]
+
+
+@pytest.mark.slow
+def test_notebooks_leave_the_users_own_files_byte_identical(notebooks: NotebookRun) -> None:
+    """After all four notebooks (04 twice: it empties its own folder on every run), the user's own
+    my-papers/, my-graph/ and paperkg-out/ are exactly as they were; nothing else appeared beside them."""
+    notebooks.executed("04-your-own-papers")
+    notebooks.run(NOTEBOOKS[3])
+    assert tree_digest(notebooks.workdir) == notebooks.user_files
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXPECTED)
+def test_executed_notebooks_print_no_warnings_or_progress(notebooks: NotebookRun, name: str) -> None:
+    """Nothing on stderr (no TqdmWarning, no progress bars, no "Loading weights"), no widget outputs, and a
+    small saved notebook."""
+    nb = notebooks.executed(name)
+    errors = [o["text"][:300] for o in outputs(nb, "stream") if o["name"] == "stderr"]
+    assert not errors, errors
+    widgets = rich(nb, "application/vnd.jupyter.widget-view+json")
+    assert not widgets, f"{len(widgets)} progress widgets saved in {name}"
+    assert "TqdmWarning" not in json.dumps(nb) and "Batches" not in stdout(nb)
+    assert len(nbformat.writes(nb)) < 3_000_000
+
+
+# --- the notebooks' own folder (fast) ---------------------------------------------------------------------
+
+
+def test_notebook_folder_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    mine = tmp_path / "paperkg-notebooks"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"was not made by the paperkg notebooks.*PAPERKG_NOTEBOOKS"):
+        notebook_folder("sample-graph", root=mine)
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_notebook_folder_fresh_empties_only_its_own_subfolder(tmp_path: Path) -> None:
+    root = tmp_path / "paperkg-notebooks"
+    sample = notebook_folder("sample-graph", root=root)
+    (sample / "graph.json").write_text("{}", encoding="utf-8")
+    own = notebook_folder("your-own-papers", root=root)
+    (own / "old.txt").write_text("x", encoding="utf-8")
+    assert list(notebook_folder("your-own-papers", fresh=True, root=root).iterdir()) == []
+    assert (sample / "graph.json").exists() and (root / MARKER).exists()
+
+
+def test_notebooks_use_only_their_folder_and_the_public_api() -> None:
+    """No notebook names a path outside its folder (paperkg-out, my-graph at the top) or deletes one."""
+    for path in NOTEBOOKS:
+        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        assert "rmtree" not in code and "PAPERKG_OUT" not in code, path.name
+        assert "api.notebook_folder(" in code, path.name
