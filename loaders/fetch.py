@@ -4,7 +4,12 @@ Sources: ``arxiv`` (arXiv API, Atom), ``semantic-scholar`` (Graph API paper sear
 (works search), ``hf-daily`` (HF daily papers of one date) and ``hf-search`` (HF papers search).
 Every request goes through :class:`HttpClient`: a User-Agent, a timeout, a polite minimum interval
 between requests, and retries with exponential backoff on HTTP 429/5xx, timeouts and connection errors,
-honouring ``Retry-After``. Pages are requested until ``limit`` records are saved or the source runs out.
+honouring ``Retry-After``, with one line per retry on stderr. Each request is bounded: a body larger than
+``max_bytes`` (64 MiB) is refused, and a request that has not finished ``deadline`` seconds (300) after it
+started is abandoned, retries and a slow server's trickle included. A response of the wrong shape (a
+list where the API answers an object, a count that is not a number) is a :class:`FetchError` naming the
+URL and field. Pages are requested until ``limit`` records are saved or the source runs out; the file is
+written atomically (:mod:`loaders.atomicio`), so it is whole or absent.
 
 The opener (``(request, timeout) -> response``), ``sleep`` and ``clock`` are plain parameters, so the
 retry and rate-limit logic is tested without a network.
@@ -15,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -28,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from loaders.arxiv import NS as ATOM_NS
-from loaders.errors import FetchError, InputError
+from loaders.atomicio import atomic_write
+from loaders.errors import FetchError, InputError, locate
 
 USER_AGENT = "paperkg/0.1 (research-paper knowledge graph; https://pypi.org/project/paperkg/)"
 ARXIV_API = "https://export.arxiv.org/api/query"
@@ -40,6 +47,8 @@ HF_SEARCH = "https://huggingface.co/api/papers/search"
 #: Seconds between two requests to one source: arXiv asks for 3 s, the others allow more.
 POLITE_INTERVAL = {"arxiv": 3.0, "semantic-scholar": 1.0, "openalex": 0.2, "hf-daily": 0.5, "hf-search": 0.5}
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+#: Bytes read from a response at a time (each read returns what has arrived, up to this).
+CHUNK_BYTES = 64 * 1024
 
 Opener = Callable[[urllib.request.Request, float], Any]
 
@@ -48,18 +57,29 @@ def _urlopen(request: urllib.request.Request, timeout: float) -> Any:
     return urllib.request.urlopen(request, timeout=timeout)
 
 
+def _stderr_line(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 @dataclass
 class HttpClient:
-    """GET with a User-Agent, timeout, minimum interval between requests, and retries with backoff."""
+    """GET with a User-Agent, timeouts, a size cap, a deadline, a minimum interval and retries with backoff.
+
+    ``timeout`` bounds each socket operation; ``deadline`` bounds a whole :meth:`get` (every attempt, wait
+    and byte); ``max_bytes`` bounds the body. ``log`` receives one line per retry (default: stderr).
+    """
 
     opener: Opener = _urlopen
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    log: Callable[[str], None] = _stderr_line
     min_interval: float = 1.0
     max_retries: int = 4
     backoff: float = 2.0
     max_wait: float = 120.0
     timeout: float = 30.0
+    deadline: float = 300.0
+    max_bytes: int = 64 * 2**20
     user_agent: str = USER_AGENT
     _last_request: float | None = field(default=None, init=False, repr=False)
 
@@ -67,22 +87,50 @@ class HttpClient:
         """The body of a successful GET; :class:`FetchError` once retries are exhausted or on other errors."""
         full_url = url + ("?" + urllib.parse.urlencode(params) if params else "")
         request = urllib.request.Request(full_url, headers={"User-Agent": self.user_agent, **(headers or {})})
+        end = self.clock() + self.deadline
         for attempt in range(self.max_retries + 1):
             self._wait_turn()
             try:
-                with self.opener(request, self.timeout) as response:
-                    return response.read()
+                return self._read(request, full_url, end)
             except urllib.error.HTTPError as exc:
                 if exc.code not in RETRY_STATUS or attempt == self.max_retries:
                     raise FetchError(f"{full_url}: HTTP {exc.code} {exc.reason}") from exc
                 delay = retry_after(exc.headers.get("Retry-After") if exc.headers else None)
-                self.sleep(min(self.max_wait, delay if delay is not None else self._backoff(attempt)))
+                delay = self._backoff(attempt) if delay is None else delay
+                self._pause(full_url, f"HTTP {exc.code}", attempt, delay, end)
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                reason = getattr(exc, "reason", exc)
                 if attempt == self.max_retries:
-                    reason = getattr(exc, "reason", exc)
                     raise FetchError(f"{full_url}: {reason} (after {attempt + 1} attempts)") from exc
-                self.sleep(min(self.max_wait, self._backoff(attempt)))
+                self._pause(full_url, str(reason), attempt, self._backoff(attempt), end)
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def _read(self, request: urllib.request.Request, url: str, end: float) -> bytes:
+        """One attempt: the whole body, or :class:`FetchError` past ``max_bytes`` or the deadline ``end``."""
+        with self.opener(request, min(self.timeout, max(0.001, end - self.clock()))) as response:
+            declared = response.headers.get("Content-Length", "").strip()
+            if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_bytes):
+                raise FetchError(f"{url}: the response is {declared} bytes, more than the {self.max_bytes} allowed")
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := response.read1(CHUNK_BYTES):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"{url}: the response is larger than the {self.max_bytes} bytes allowed")
+                if self.clock() > end:
+                    raise FetchError(
+                        f"{url}: no complete response within the {self.deadline:g} s deadline ({size} bytes received)"
+                    )
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+    def _pause(self, url: str, why: str, attempt: int, delay: float, end: float) -> None:
+        """Wait before retry ``attempt + 1`` (one line on :attr:`log`), unless that passes the deadline."""
+        delay = min(self.max_wait, delay)
+        if self.clock() + delay > end:
+            raise FetchError(f"{url}: {why}; no retry: waiting {delay:g} s would pass the {self.deadline:g} s deadline")
+        self.log(f"{url}: {why}; retry {attempt + 1} of {self.max_retries} in {delay:g} s")
+        self.sleep(delay)
 
     def get_json(self, url: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:
         """GET and decode JSON; a body that is not JSON is a :class:`FetchError`."""
@@ -137,13 +185,12 @@ def fetch_arxiv(client: HttpClient, query: str, limit: int, out: Path, page_size
         else:
             feed.extend(entries)
         count += len(entries)
-        total = page.findtext("opensearch:totalResults", default="0", namespaces=ATOM_NS)
-        if not entries or count >= int(total or 0):
+        if not entries or count >= _total_results(page, ARXIV_API):
             break
     assert feed is not None
     for register, uri in (("", ATOM_NS["atom"]), ("arxiv", ATOM_NS["arxiv"]), ("opensearch", ATOM_NS["opensearch"])):
         ET.register_namespace(register, uri)
-    return _write(out, ET.tostring(feed, encoding="unicode", xml_declaration=True))
+    return atomic_write(out, ET.tostring(feed, encoding="unicode", xml_declaration=True))
 
 
 def fetch_semantic_scholar(
@@ -161,13 +208,13 @@ def fetch_semantic_scholar(
             "limit": min(page_size, limit - len(papers)),
             "fields": S2_FIELDS,
         }
-        page = client.get_json(S2_SEARCH, params, headers)
-        data = page.get("data") or []
+        page = _json_object(client.get_json(S2_SEARCH, params, headers), S2_SEARCH)
+        data = _json_list(page.get("data"), S2_SEARCH, "data")
         papers.extend(data)
         total = page.get("total", total)
         if not data or "next" not in page:
             break
-    return _write(out, json.dumps({"total": total, "data": papers[:limit]}, ensure_ascii=False, indent=1))
+    return atomic_write(out, json.dumps({"total": total, "data": papers[:limit]}, ensure_ascii=False, indent=1))
 
 
 def fetch_openalex(
@@ -181,12 +228,16 @@ def fetch_openalex(
         params: dict[str, Any] = {"search": query, "per-page": min(page_size, limit - len(works)), "cursor": cursor}
         if mailto or os.environ.get("OPENALEX_MAILTO"):
             params["mailto"] = mailto or os.environ["OPENALEX_MAILTO"]
-        page = client.get_json(OPENALEX_WORKS, params)
-        results = page.get("results") or []
+        page = _json_object(client.get_json(OPENALEX_WORKS, params), OPENALEX_WORKS)
+        results = _json_list(page.get("results"), OPENALEX_WORKS, "results")
         works.extend(results)
-        meta = page.get("meta") or {}
+        meta = _json_object(page.get("meta") or {}, OPENALEX_WORKS, "meta")
         cursor = meta.get("next_cursor") if results else None
-    return _write(
+        if cursor is not None and not isinstance(cursor, str):
+            raise FetchError(
+                locate(f"expected a string, got {_json_kind(cursor)}", file=OPENALEX_WORKS, field="meta.next_cursor")
+            )
+    return atomic_write(
         out, json.dumps({"meta": {"count": meta.get("count")}, "results": works[:limit]}, ensure_ascii=False, indent=1)
     )
 
@@ -198,13 +249,13 @@ def fetch_hf_daily(client: HttpClient, date: str, limit: int, out: Path) -> Path
     except ValueError as exc:
         raise InputError(f"expected a date as YYYY-MM-DD, got {date!r}", field="date") from exc
     items = client.get_json(HF_DAILY, {"date": date, "limit": limit})
-    return _write(out, json.dumps(_as_list(items, HF_DAILY)[:limit], ensure_ascii=False, indent=1))
+    return atomic_write(out, json.dumps(_json_list(items, HF_DAILY)[:limit], ensure_ascii=False, indent=1))
 
 
 def fetch_hf_search(client: HttpClient, query: str, limit: int, out: Path) -> Path:
     """Hugging Face papers search, saved as the API's JSON list."""
     items = client.get_json(HF_SEARCH, {"q": query})
-    return _write(out, json.dumps(_as_list(items, HF_SEARCH)[:limit], ensure_ascii=False, indent=1))
+    return atomic_write(out, json.dumps(_json_list(items, HF_SEARCH)[:limit], ensure_ascii=False, indent=1))
 
 
 SOURCES = ("arxiv", "semantic-scholar", "openalex", "hf-daily", "hf-search")
@@ -246,15 +297,45 @@ def _parse_atom(body: bytes, url: str) -> ET.Element:
         raise FetchError(f"{url}: the response is not an Atom feed ({exc})") from exc
 
 
-def _as_list(items: Any, url: str) -> list[Any]:
-    if not isinstance(items, list):
-        raise FetchError(f"{url}: expected a JSON list, got {type(items).__name__}")
-    return items
+def _total_results(page: ET.Element, url: str) -> int:
+    """The feed's ``opensearch:totalResults`` (0 when absent); a value that is not a whole number is an error."""
+    text = (page.findtext("opensearch:totalResults", default="", namespaces=ATOM_NS) or "0").strip()
+    if not text.isdigit() or len(text) > 18:
+        raise FetchError(locate(f"expected a whole number, got {text[:40]!r}", file=url, field="totalResults"))
+    return int(text)
 
 
-def _write(out: Path, text: str) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(out)
-    return out
+def _json_object(value: Any, url: str, name: str | None = None) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else a :class:`FetchError` naming ``url`` and the field.
+
+    >>> _json_object([], "https://api.example/x")
+    Traceback (most recent call last):
+    loaders.errors.FetchError: https://api.example/x: expected a JSON object, got a list
+    """
+    if not isinstance(value, dict):
+        raise FetchError(locate(f"expected a JSON object, got {_json_kind(value)}", file=url, field=name))
+    return value
+
+
+def _json_list(value: Any, url: str, name: str | None = None) -> list[Any]:
+    """``value`` if it is a JSON list (a missing field: empty), else a :class:`FetchError` naming the field.
+
+    >>> _json_list("abc", "https://api.example/x", "data")
+    Traceback (most recent call last):
+    loaders.errors.FetchError: https://api.example/x: field 'data': expected a JSON list, got a string
+    """
+    if value is None and name is not None:
+        return []
+    if not isinstance(value, list):
+        raise FetchError(locate(f"expected a JSON list, got {_json_kind(value)}", file=url, field=name))
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    """How a JSON value's type reads in a message.
+
+    >>> _json_kind({}), _json_kind(None), _json_kind(3.5)
+    ('an object', 'null', 'a number')
+    """
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)

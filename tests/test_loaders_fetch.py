@@ -25,13 +25,15 @@ FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 
 
 class Response:
-    """What urlopen returns, reduced to what the client uses."""
+    """What urlopen returns, reduced to what the client uses: headers and ``read1``."""
 
     def __init__(self, body: bytes) -> None:
         self.body = body
+        self.headers = email.message.Message()
 
-    def read(self) -> bytes:
-        return self.body
+    def read1(self, size: int) -> bytes:
+        chunk, self.body = self.body[:size], self.body[size:]
+        return chunk
 
     def __enter__(self) -> Response:
         return self
@@ -65,6 +67,7 @@ class FakeTime:
     def __init__(self) -> None:
         self.now = 100.0
         self.sleeps: list[float] = []
+        self.lines: list[str] = []
 
     def clock(self) -> float:
         return self.now
@@ -82,7 +85,8 @@ def http_error(code: int, retry_after: str | None = None) -> urllib.error.HTTPEr
 
 
 def client(opener: ScriptedOpener, time: FakeTime, **options: Any) -> HttpClient:
-    return HttpClient(opener=opener, sleep=time.sleep, clock=time.clock, **{"min_interval": 0.0, **options})
+    options = {"min_interval": 0.0, "log": time.lines.append, **options}
+    return HttpClient(opener=opener, sleep=time.sleep, clock=time.clock, **options)
 
 
 def test_server_errors_are_retried_with_exponential_backoff() -> None:
@@ -90,6 +94,17 @@ def test_server_errors_are_retried_with_exponential_backoff() -> None:
     assert client(opener, time, backoff=2.0).get("https://api.example/x") == b"ok"
     assert time.sleeps == [2.0, 4.0]
     assert len(opener.requests) == 3
+    assert time.lines == [
+        "https://api.example/x: HTTP 503; retry 1 of 4 in 2 s",
+        "https://api.example/x: HTTP 502; retry 2 of 4 in 4 s",
+    ]
+
+
+def test_a_retry_that_would_pass_the_deadline_is_not_made() -> None:
+    opener, time = ScriptedOpener([http_error(429, retry_after="60"), b"never"]), FakeTime()
+    with pytest.raises(FetchError, match=r"HTTP 429; no retry: waiting 60 s would pass the 30 s deadline"):
+        client(opener, time, deadline=30.0).get("https://api.example/x")
+    assert len(opener.requests) == 1 and time.sleeps == []
 
 
 def test_429_honours_retry_after_seconds() -> None:
