@@ -1,5 +1,7 @@
 """Loader throughput: the bundled sample, and a synthetic CSV of N papers with duplicates to merge.
 
+Data: the bundled sample and a synthetic CSV generated here (seeded); nothing to download. Needs: `pip install -e .`.
+
 Run: python benchmarks/bench_loaders.py [N]   (default N = 100000). Prints seconds and papers per second.
 """
 

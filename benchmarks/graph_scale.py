@@ -1,5 +1,7 @@
 """Scale of the graph stages on synthetic, real-shaped corpora: build, analysis, exports.
 
+Data: synthetic corpora generated here (seeded); nothing to download. Needs: `pip install -e .`.
+
 Corpora have topics (papers of a topic draw most concepts and techniques from it), Zipfian concept and
 technique frequencies, ~60 techniques with parents, dates over 2018-2024, authors, references to earlier
 papers and titles introducing names ("Name123: ...") that other abstracts mention. Extractions are

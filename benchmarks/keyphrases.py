@@ -1,5 +1,10 @@
 """Keyphrase quality and speed on Inspec: plain KeyBERT vs paperkg's extractor (vs YAKE).
 
+Data: the Inspec test split as JSON Lines (``--data FILE``; default ``../shared/bench/inspec-test.jsonl``,
+beside the repository, which is not part of it). To make it: the ``data/Inspec`` folder of the public SIFRank
+repository (sunyilgdx/SIFRank), each ``.abstr`` (first line = title) and ``.uncontr`` pair as one line
+``{"id", "title", "abstract", "keyphrases"}``. Needs: ``pip install -e ".[test]"`` (nltk for scoring, yake).
+
 Usage (from the repository root)::
 
     python benchmarks/keyphrases.py                      # all 500 documents, all extractors
@@ -58,7 +63,9 @@ def machine(device: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="Inspec JSON Lines (see the module docstring for its source)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--batch-size", type=int, default=64)

@@ -1,5 +1,8 @@
 """Throughput of the Neo4j exports on a synthetic, schema-conformant graph (seeded, so runs compare).
 
+Data: a synthetic graph generated here (seeded); nothing to download. Needs: `pip install -e .`; ``--load``
+needs a running Neo4j (``NEO4J_URI``).
+
     python benchmarks/neo4j_export.py --papers 100000
     NEO4J_URI=bolt://localhost:7687 python benchmarks/neo4j_export.py --papers 20000 --load   # with a server
 

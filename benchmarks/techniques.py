@@ -1,5 +1,7 @@
 """Throughput of technique matching on synthetic abstracts.
 
+Data: the bundled sample's words (synthetic abstracts generated from them, seeded). Needs: `pip install -e .`.
+
 Synthetic abstracts are drawn (seeded) from the word distribution of the bundled sample, with a few
 vocabulary aliases planted in each, so the figures do not depend on how many techniques real text names.
 

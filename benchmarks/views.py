@@ -1,5 +1,8 @@
 """Benchmark of the overview page against plain PyVis, on synthetic typed graphs of 1k, 10k, 100k papers.
 
+Data: synthetic typed graphs generated here (seeded). Needs: ``pip install -e ".[test]"`` (selenium) and
+Chromium with chromedriver at /usr/bin (``apt-get install chromium chromium-driver``).
+
 For each size it prints: the overview's write time, HTML size, and the time until vis-network's first
 drawing in headless Chromium (offline, from file://); then plain PyVis as users call it
 (``Network().from_nx(G)``, default physics, ``write_html``) in a subprocess with a time cap, and its
