@@ -174,7 +174,7 @@ def top(kind: str = "paper", by: str = "pagerank", n: int = 10, out: str | Path 
 
 def info(out: str | Path = DEFAULT_OUT) -> dict[str, Any]:
     """Counts and sources of the graph in ``out``."""
-    with Workspace.open(out, create=False) as ws:
+    with Workspace.open(out, readonly=True) as ws:
         runs = ws.runs()
         return {
             "out": str(out),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 import networkx as nx
 from tqdm import tqdm  # a terminal bar only (never a notebook widget): see _Stages
 
+from graph import __version__
 from graph import techniques as techniques_module
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
@@ -28,8 +30,9 @@ from graph.export.graphdb.bulk import write_bulk_import
 from graph.export.report import write_report
 from graph.export.views import write_overview
 from graph.extraction import PaperExtraction
+from graph.outfolder import MANIFEST_FILE, begin_outputs, finish_outputs, writer_lock
 from graph.store import IngestReport, Workspace
-from graph.techniques import Vocabulary
+from graph.techniques import ENV_VAR, Vocabulary
 from loaders.detect import load_paths
 from loaders.records import Paper, resolve_references
 from loaders.samples import sample_paths
@@ -44,6 +47,7 @@ __all__ = [
     "extract",
     "input_paths",
     "run",
+    "run_settings",
     "technique_config",
     "write_outputs",
 ]
@@ -63,6 +67,8 @@ class PipelineOptions:
     graph: BuildOptions = field(default_factory=BuildOptions)
     seed: int = 42
     progress: bool = True
+    #: Another run writing the output folder: wait for it (True) or stop at once with an error (False).
+    wait: bool = False
 
 
 @dataclass
@@ -116,7 +122,7 @@ class _Stages:
 def run(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
     """Run ``build`` (the corpus becomes exactly ``inputs``) or ``add`` (``inputs`` join it) into ``out``."""
     stages = _Stages(options.progress)
-    try:
+    try, writer_lock(out, wait=options.wait):
         paths = input_paths(inputs)
         loaded = stages.run("load", lambda: load_paths(paths))
         vocabulary = Vocabulary.load(options.techniques)
@@ -134,7 +140,9 @@ def run(command: str, inputs: Sequence[str | Path], out: Path, options: Pipeline
             analysis = stages.run("analysis", lambda: analyze(G, seed=options.seed))
             files = stages.run("export", lambda: write_outputs(G, analysis, out))
             stats = {"papers": len(papers), "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
-            ws.log_run(command, [str(p) for p in paths], {**stats, "ingest": str(report)})
+            ws.log_run(
+                command, [str(p) for p in paths], {**stats, "ingest": str(report)}, run_settings(options, vocabulary)
+            )
     finally:
         stages.close()
     return BuildSummary(
@@ -148,6 +156,32 @@ def run(command: str, inputs: Sequence[str | Path], out: Path, options: Pipeline
         timings=stages.timings,
         communities=len(analysis.communities),
     )
+
+
+def run_settings(options: PipelineOptions, vocabulary: Vocabulary) -> dict[str, object]:
+    """Everything that determines the graph, for the run log: paperkg version, model and extractor
+    configuration, vocabulary (its content hash, ``$PAPERKG_TECHNIQUES`` and each extra file's hash), options, seed.
+
+    >>> settings = run_settings(PipelineOptions(), Vocabulary.load())
+    >>> settings["seed"], settings["model"], settings["vocabulary"]["files"]
+    (42, 'all-MiniLM-L6-v2', [])
+    """
+    extractor = concept_extractor(options)
+    named = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
+    files = [{"path": str(path), "sha256": _file_hash(path)} for path in [*named, *map(Path, options.techniques)]]
+    chosen = {k: v for k, v in asdict(options).items() if k not in ("progress", "techniques", "wait")}
+    return {
+        "paperkg": __version__,
+        "model": extractor.model_name,
+        "concepts_config": extractor.fingerprint,
+        "vocabulary": {"config": technique_config(vocabulary), "env": os.environ.get(ENV_VAR), "files": files},
+        "options": chosen,
+        "seed": options.seed,
+    }
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def concept_extractor(options: PipelineOptions, cache: Workspace | None = None) -> ConceptExtractor:
@@ -216,9 +250,12 @@ def technique_config(vocabulary: Vocabulary) -> str:
 
 
 def write_outputs(G: nx.MultiDiGraph, analysis: AnalysisResult, out: Path) -> list[Path]:
-    """Every file of the output folder: graph files, CSVs, report, overview page, Neo4j import files."""
+    """Every file of the output folder: graph files, CSVs, report, overview page, Neo4j import files, and
+    last the manifest that records them as one build (:mod:`graph.outfolder`; call with the writer lock)."""
+    begin_outputs(out)
     files = list(write_graph_files(G, analysis, out))
     files.append(write_report(G, analysis, out))
     files.append(write_overview(G, out / "graph.html", analysis.community_labels()))
     files.extend(write_bulk_import(G, out / "neo4j"))
-    return files
+    finish_outputs(out, files)
+    return [*files, out / MANIFEST_FILE]

@@ -3,14 +3,22 @@
 It holds the corpus (merged paper records and the keys they are matched by), cached extractions,
 the embedding cache and a log of runs. Every write that changes the corpus happens in one
 transaction: a failure, or a kill -9, mid-ingest leaves the previous state intact (SQLite's journal
-rolls the half-written transaction back on the next open).
+rolls the half-written transaction back on the next open). Readers (``paperkg info``, ...) open it
+read-only: in WAL mode they never block a writer nor wait for one.
+
+Papers merge by ONE rule, :func:`loaders.records.merge_all`: ``add`` merges the stored corpus and the
+new records with it, so ``add`` merges exactly as ``build`` does. Only the rows that changed are written.
 
 >>> import tempfile
 >>> from loaders.records import Paper
->>> with Workspace.open(tempfile.mkdtemp()) as ws:
+>>> folder = tempfile.mkdtemp()
+>>> with Workspace.open(folder) as ws:
 ...     report = ws.ingest([Paper.create("A paper", arxiv="2401.00001", abstract="x")])
 ...     (report.new, report.merged, report.unchanged, len(ws.papers()))
 (1, 0, 0, 1)
+>>> with Workspace.open(folder, readonly=True) as ws:
+...     ws.count_papers()
+1
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,17 +38,18 @@ import numpy as np
 
 from graph.errors import WorkspaceError
 from graph.extraction import PaperExtraction
-from loaders.records import Paper, conflicting_ids, match_keys, merge
+from loaders.records import Paper, match_keys, merge_all
 
-#: Bump when the table layout changes; an older file is refused with a clear message.
-SCHEMA_VERSION = 1
+#: Bump when the table layout changes, and add the step from the previous version to :data:`_MIGRATIONS`.
+SCHEMA_VERSION = 2
 FILENAME = "paperkg.sqlite"
 
-_SCHEMA = """
+_TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS papers (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, data TEXT NOT NULL, text_hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS paper_keys (key TEXT PRIMARY KEY, paper_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS papers_by_seq ON papers(seq);
+CREATE TABLE IF NOT EXISTS paper_keys (key TEXT NOT NULL, paper_id TEXT NOT NULL, PRIMARY KEY (key, paper_id));
 CREATE INDEX IF NOT EXISTS paper_keys_by_paper ON paper_keys(paper_id);
 CREATE TABLE IF NOT EXISTS extractions (
     paper_id TEXT NOT NULL, config TEXT NOT NULL, text_hash TEXT NOT NULL, data TEXT NOT NULL,
@@ -49,8 +59,24 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (model, text));
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, started REAL NOT NULL, command TEXT NOT NULL,
-    inputs TEXT NOT NULL, stats TEXT NOT NULL);
+    inputs TEXT NOT NULL, stats TEXT NOT NULL, settings TEXT NOT NULL DEFAULT '{}')
 """
+
+#: Version N -> the statements that turn a version-N file into version N+1, in place (caches kept).
+_MIGRATIONS: dict[int, str] = {
+    # 1 -> 2: a key may belong to several papers (two papers sharing a title); papers indexed by seq;
+    # the run log records the settings that determine the graph.
+    1: """
+ALTER TABLE runs ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE paper_keys RENAME TO paper_keys_v1;
+DROP INDEX IF EXISTS paper_keys_by_paper;
+CREATE TABLE paper_keys (key TEXT NOT NULL, paper_id TEXT NOT NULL, PRIMARY KEY (key, paper_id));
+INSERT INTO paper_keys(key, paper_id) SELECT key, paper_id FROM paper_keys_v1;
+DROP TABLE paper_keys_v1;
+CREATE INDEX paper_keys_by_paper ON paper_keys(paper_id);
+CREATE INDEX papers_by_seq ON papers(seq)
+""",
+}
 
 #: SQLite allows at most 999 host parameters per statement on old builds.
 _CHUNK = 500
@@ -75,6 +101,16 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _statements(script: str) -> list[str]:
+    """The statements of a DDL script (no ``;`` inside them), for running inside one transaction."""
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
 def text_hash(paper: Paper) -> str:
     """Hash of the text extraction reads (title + abstract): a changed text invalidates the cache."""
     return hashlib.sha1(f"{paper.title}\n{paper.abstract}".encode()).hexdigest()
@@ -82,6 +118,11 @@ def text_hash(paper: Paper) -> str:
 
 def _paper_json(paper: Paper) -> str:
     return json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def _keys(paper: Paper) -> list[str]:
+    """Every key a stored paper is found by: its match keys and its own id."""
+    return list(dict.fromkeys([*match_keys(paper), paper.id]))
 
 
 class Workspace:
@@ -92,34 +133,74 @@ class Workspace:
         self.path = path
 
     @classmethod
-    def open(cls, directory: str | Path, *, create: bool = True) -> Workspace:
-        """Open (or create) the workspace of the graph folder ``directory``."""
+    def open(cls, directory: str | Path, *, create: bool = True, readonly: bool = False) -> Workspace:
+        """Open (or create) the workspace of the graph folder ``directory``.
+
+        ``readonly=True`` (what ``info``/``top``/... use) never creates, migrates or locks anything:
+        it reads the last committed state while a writer may be running.
+        """
         directory = Path(directory)
         path = directory / FILENAME
-        if not path.exists() and not create:
+        if not path.exists() and (readonly or not create):
             raise WorkspaceError(f"{directory}: no paperkg workspace here (run `paperkg build --out {directory}`)")
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            workspace = cls(conn, path)
-            workspace._init_schema()
+            workspace = cls._open_reader(path) if readonly else cls._open_writer(directory, path)
         except sqlite3.DatabaseError as exc:
             raise WorkspaceError(f"{path}: not a usable paperkg workspace ({exc})") from exc
         return workspace
 
+    @classmethod
+    def _open_reader(cls, path: Path) -> Workspace:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=5)
+        workspace = cls(conn, path)
+        version = workspace._version()
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise WorkspaceError(workspace._version_message(version))
+        return workspace
+
+    @classmethod
+    def _open_writer(cls, directory: Path, path: Path) -> Workspace:
+        directory.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        workspace = cls(conn, path)
+        workspace._init_schema()
+        return workspace
+
+    def _version(self) -> int | None:
+        """The schema version of the file, None for a new (empty) file."""
+        has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if not has_meta:
+            return None
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def _version_message(self, version: int | None) -> str:
+        if version is None or version > SCHEMA_VERSION:
+            return (
+                f"{self.path}: workspace schema version {version}, this paperkg reads {SCHEMA_VERSION}; "
+                "upgrade paperkg, or rebuild with `paperkg build` into a new folder"
+            )
+        return (
+            f"{self.path}: workspace schema version {version}, this paperkg reads {SCHEMA_VERSION}; "
+            "`paperkg build` or `paperkg add` on this folder upgrades it in place (caches are kept)"
+        )
+
     def _init_schema(self) -> None:
-        self.conn.executescript(_SCHEMA)  # idempotent DDL; executescript commits on its own
-        with self.transaction():
-            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                self.conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) != SCHEMA_VERSION:
-                raise WorkspaceError(
-                    f"{self.path}: workspace schema version {row[0]}, this paperkg reads {SCHEMA_VERSION}; "
-                    "rebuild it with `paperkg build` into a new folder"
-                )
+        """Create the tables of a new file, or migrate an older one in place, in one transaction."""
+        with self.transaction() as conn:
+            version = self._version()
+            if version is not None and version > SCHEMA_VERSION:
+                raise WorkspaceError(self._version_message(version))
+            if version is not None and version < SCHEMA_VERSION:
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in _statements(_MIGRATIONS[step]):
+                        conn.execute(statement)
+            for statement in _statements(_TABLES):
+                conn.execute(statement)
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self.conn.close()
@@ -154,95 +235,67 @@ class Workspace:
         return int(self.conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0])
 
     def replace_corpus(self, papers: Sequence[Paper]) -> IngestReport:
-        """Make the corpus exactly ``papers`` (``paperkg build``); caches are kept.
+        """Make the corpus exactly ``papers`` (``paperkg build``), as :func:`~loaders.records.merge_all`
+        merged them; caches are kept.
 
         The report compares with the corpus before: a paper is unchanged when its record is identical,
         merged when it updates a record of the same paper, new otherwise; removed counts the papers gone.
         """
-        with self.transaction() as conn:
-            before = dict(conn.execute("SELECT id, data FROM papers"))
-            old_keys = dict(conn.execute("SELECT key, paper_id FROM paper_keys"))
-            conn.execute("DELETE FROM papers")
-            conn.execute("DELETE FROM paper_keys")
-            self._ingest(papers)
-            after = dict(conn.execute("SELECT id, data FROM papers"))
-            old_ids_of: dict[str, set[str]] = {pid: set() for pid in after}
-            for key, pid in conn.execute("SELECT key, paper_id FROM paper_keys"):
-                if key in old_keys:
-                    old_ids_of[pid].add(old_keys[key])
-        unchanged = sum(before.get(pid) == data for pid, data in after.items())
-        updated = {pid for pid, data in after.items() if before.get(pid) != data and old_ids_of[pid]}
-        kept = set().union(*old_ids_of.values())
-        return IngestReport(
-            new=len(after) - unchanged - len(updated),
-            merged=len(updated),
-            unchanged=unchanged,
-            removed=len(set(before) - kept),
-        )
+        with self.transaction():
+            return self._store(list(papers))
 
     def ingest(self, papers: Iterable[Paper]) -> IngestReport:
-        """Add papers, merging each into the record of the same paper when there is one (``paperkg add``)."""
-        with self.transaction():
-            return self._ingest(papers)
+        """Add papers, merging each into the record of the same paper when there is one (``paperkg add``).
 
-    def _ingest(self, papers: Iterable[Paper]) -> IngestReport:
-        new = merged = unchanged = 0
-        for paper in papers:
-            existing_ids = self._ids_matching(paper)
-            if not existing_ids:
-                self._put_paper(paper, self._next_seq())
-                new += 1
-                continue
-            current, seq = self._get_paper(existing_ids[0])
-            combined = merge(current, paper)
-            for other_id in existing_ids[1:]:
-                other, _ = self._get_paper(other_id)
-                combined = merge(combined, other)
-            if len(existing_ids) == 1 and _paper_json(combined) == _paper_json(current):
-                unchanged += 1
-                continue
-            for old_id in existing_ids:
-                self._delete_paper(old_id)
-            self._put_paper(combined, seq)
-            merged += 1
-        return IngestReport(new, merged, unchanged)
-
-    def _ids_matching(self, paper: Paper) -> list[str]:
-        """Stored papers that are this one: a shared external id, or the same title without conflicting ids.
-
-        The rule is :func:`loaders.records.merge_all`'s, so ``add`` merges exactly as ``build`` does.
+        The report counts the given records: new, merged into a stored record, or changing nothing.
         """
-        keys = [*match_keys(paper), paper.id]
-        rows = self.conn.execute(
-            f"SELECT key, paper_id FROM paper_keys WHERE key IN ({_marks(len(keys))})", keys
-        ).fetchall()
-        by_id = {pid for key, pid in rows if not key.startswith("title:")}
-        by_title = {pid for key, pid in rows if key.startswith("title:")} - by_id
-        by_id |= {pid for pid in by_title if not conflicting_ids(self._get_paper(pid)[0], paper)}
-        ids = sorted(by_id)
-        seqs = dict(self.conn.execute(f"SELECT id, seq FROM papers WHERE id IN ({_marks(len(ids))})", ids))
-        return sorted(ids, key=lambda pid: seqs.get(pid, 0))
+        with self.transaction():
+            given = list(papers)
+            report = self._store(merge_all([*self.papers(), *given]))
+        changed = report.new + report.merged
+        return IngestReport(new=report.new, merged=report.merged, unchanged=max(0, len(given) - changed))
 
-    def _next_seq(self) -> int:
-        return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM papers").fetchone()[0])
+    def _store(self, papers: list[Paper]) -> IngestReport:
+        """Write the corpus ``papers`` (in this order), touching only the rows that differ; the report."""
+        twice = sorted(pid for pid, n in Counter(p.id for p in papers).items() if n > 1)
+        if twice:
+            raise WorkspaceError(f"{self.path}: paper ids {twice[:3]} occur twice in the corpus to store; merge first")
+        before = {pid: (seq, data) for pid, seq, data in self.conn.execute("SELECT id, seq, data FROM papers")}
+        owners: dict[str, set[str]] = {}
+        for key, pid in self.conn.execute("SELECT key, paper_id FROM paper_keys"):
+            owners.setdefault(key, set()).add(pid)
+        after = {p.id for p in papers}
+        rows, changed, kept = [], [], set()
+        new = merged = unchanged = 0
+        for seq, paper in enumerate(papers, start=1):
+            data = _paper_json(paper)
+            old = before.get(paper.id)
+            if old is not None and old[1] == data:
+                unchanged += 1
+                kept.add(paper.id)
+                if old[0] != seq:
+                    rows.append((paper.id, seq, data, text_hash(paper)))
+                continue
+            rows.append((paper.id, seq, data, text_hash(paper)))
+            changed.append(paper)
+            # the records this one updates: its own id, or one it absorbed (gone now, a key in common)
+            old_ids = {q for key in _keys(paper) for q in owners.get(key, ()) if q == paper.id or q not in after}
+            kept |= old_ids
+            merged += bool(old_ids)
+            new += not old_ids
+        self._write(rows, changed, sorted(set(before) - after))
+        return IngestReport(new=new, merged=merged, unchanged=unchanged, removed=len(set(before) - kept))
 
-    def _get_paper(self, paper_id: str) -> tuple[Paper, int]:
-        data, seq = self.conn.execute("SELECT data, seq FROM papers WHERE id = ?", (paper_id,)).fetchone()
-        return Paper.from_dict(json.loads(data)), int(seq)
-
-    def _put_paper(self, paper: Paper, seq: int) -> None:
-        self.conn.execute(
-            "INSERT INTO papers(id, seq, data, text_hash) VALUES (?, ?, ?, ?)",
-            (paper.id, seq, _paper_json(paper), text_hash(paper)),
-        )
+    def _write(self, rows: list[tuple[str, int, str, str]], changed: list[Paper], gone: list[str]) -> None:
+        """Delete the papers ``gone``, upsert ``rows`` and re-key the ``changed`` papers (batched)."""
+        stale = [(pid,) for pid in [*gone, *(p.id for p in changed)]]
+        self.conn.executemany("DELETE FROM papers WHERE id = ?", [(pid,) for pid in gone])
+        self.conn.executemany("DELETE FROM paper_keys WHERE paper_id = ?", stale)
+        self.conn.executemany("INSERT OR REPLACE INTO papers(id, seq, data, text_hash) VALUES (?, ?, ?, ?)", rows)
         self.conn.executemany(
-            "INSERT OR REPLACE INTO paper_keys(key, paper_id) VALUES (?, ?)",
-            [(key, paper.id) for key in [*match_keys(paper), paper.id]],
+            "INSERT OR IGNORE INTO paper_keys(key, paper_id) VALUES (?, ?)",
+            [(key, p.id) for p in changed for key in _keys(p)],
         )
-
-    def _delete_paper(self, paper_id: str) -> None:
-        self.conn.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
-        self.conn.execute("DELETE FROM paper_keys WHERE paper_id = ?", (paper_id,))
 
     # -- extraction cache -------------------------------------------------------------------------
 
@@ -308,21 +361,35 @@ class Workspace:
 
     # -- runs -------------------------------------------------------------------------------------
 
-    def log_run(self, command: str, inputs: Sequence[str], stats: dict[str, object]) -> None:
+    def log_run(
+        self, command: str, inputs: Sequence[str], stats: dict[str, object], settings: dict[str, object] | None = None
+    ) -> None:
+        """Record a run: its command, input files, what it produced (``stats``) and what determined it
+        (``settings``: version, model, vocabulary, options, seed)."""
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO runs(started, command, inputs, stats) VALUES (?, ?, ?, ?)",
-                (time.time(), command, json.dumps(list(inputs)), json.dumps(stats, sort_keys=True)),
+                "INSERT INTO runs(started, command, inputs, stats, settings) VALUES (?, ?, ?, ?, ?)",
+                (
+                    time.time(),
+                    command,
+                    json.dumps(list(inputs)),
+                    json.dumps(stats, sort_keys=True),
+                    json.dumps(settings or {}, sort_keys=True),
+                ),
             )
 
     def runs(self) -> list[dict[str, object]]:
-        rows = self.conn.execute("SELECT started, command, inputs, stats FROM runs ORDER BY id").fetchall()
-        return [{"started": s, "command": c, "inputs": json.loads(i), "stats": json.loads(st)} for s, c, i, st in rows]
+        """The run log, oldest first."""
+        rows = self.conn.execute("SELECT started, command, inputs, stats, settings FROM runs ORDER BY id").fetchall()
+        return [
+            {"started": s, "command": c, "inputs": json.loads(i), "stats": json.loads(st), "settings": json.loads(se)}
+            for s, c, i, st, se in rows
+        ]
 
     def source_files(self) -> dict[str, int]:
-        """How many papers each source file contributed."""
-        counts: dict[str, int] = {}
-        for paper in self.papers():
-            for file in {s.file for s in paper.sources}:
-                counts[file] = counts.get(file, 0) + 1
-        return dict(sorted(counts.items()))
+        """How many papers each source file contributed (read by SQLite's JSON functions, no record decoded)."""
+        rows = self.conn.execute(
+            "SELECT json_extract(source.value, '$.file') AS file, COUNT(DISTINCT papers.id) "
+            "FROM papers, json_each(papers.data, '$.sources') AS source GROUP BY file ORDER BY file"
+        )
+        return {file: int(count) for file, count in rows}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +16,7 @@ import pytest
 from graph.errors import WorkspaceError
 from graph.extraction import ConceptHit, PaperExtraction
 from graph.store import Workspace
-from loaders.records import Paper, Source
+from loaders.records import Paper, Source, match_keys, merge_all
 
 
 def _paper(i: int, **kw: object) -> Paper:
@@ -138,3 +141,115 @@ def test_rebuild_reports_against_the_corpus_before(tmp_path: Path) -> None:
         report = ws.replace_corpus([richer, _paper(3)])
         assert str(report) == "1 new, 1 merged, 0 unchanged, 1 removed"
         assert [p.title for p in ws.papers()] == ["Paper number 2", "Paper number 3"]
+
+
+def test_add_merges_by_the_loaders_rule(tmp_path: Path) -> None:
+    stored = [_paper(1, arxiv="2401.00001"), Paper.create("A title only paper", abstract="Short.")]
+    added = [
+        Paper.create("A Title-Only Paper!", arxiv="2401.00001", abstract="A longer abstract."),
+        Paper.create("A title only paper", abstract="Short.", doi="10.1000/xyz"),
+        _paper(2),
+    ]
+    with Workspace.open(tmp_path) as ws:
+        ws.ingest(stored)
+        report = ws.ingest(added)
+        assert [p.to_dict() for p in ws.papers()] == [p.to_dict() for p in merge_all([*stored, *added])]
+        assert report.new + report.merged + report.unchanged == len(added)
+        assert ws.papers()[0].abstract == "A longer abstract."
+        assert report.new == len(ws.papers()) - len(stored)
+
+
+def test_add_writes_only_new_rows_without_a_query_per_paper(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path) as ws:
+        ws.ingest([_paper(i) for i in range(500)])
+        statements: list[str] = []
+        ws.conn.set_trace_callback(statements.append)
+        report = ws.ingest([_paper(i) for i in range(490, 510)])
+        ws.conn.set_trace_callback(None)
+    assert (report.new, report.unchanged) == (10, 10)
+    assert sum(s.startswith("INSERT OR REPLACE INTO papers") for s in statements) == 10
+    assert sum(s.lstrip().upper().startswith("SELECT") for s in statements) <= 3
+
+
+_V1_LAYOUT = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE papers (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, data TEXT NOT NULL, text_hash TEXT NOT NULL);
+CREATE TABLE paper_keys (key TEXT PRIMARY KEY, paper_id TEXT NOT NULL);
+CREATE INDEX paper_keys_by_paper ON paper_keys(paper_id);
+CREATE TABLE extractions (paper_id TEXT NOT NULL, config TEXT NOT NULL, text_hash TEXT NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (paper_id, config));
+CREATE TABLE embeddings (model TEXT NOT NULL, text TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,
+    PRIMARY KEY (model, text));
+CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started REAL NOT NULL, command TEXT NOT NULL,
+    inputs TEXT NOT NULL, stats TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+"""
+
+
+def _v1_workspace(folder: Path, paper: Paper) -> None:
+    """A workspace as paperkg 0.1.0 wrote it (schema version 1): one paper, one embedding, one run."""
+    folder.mkdir()
+    with sqlite3.connect(folder / "paperkg.sqlite") as conn:
+        conn.executescript(_V1_LAYOUT)
+        conn.execute("INSERT INTO papers VALUES (?, 1, ?, ?)", (paper.id, json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True), "h"))
+        conn.executemany("INSERT INTO paper_keys VALUES (?, ?)", [(k, paper.id) for k in match_keys(paper)])
+        conn.execute("INSERT INTO embeddings VALUES ('m', 'one-step', 2, ?)", (np.ones(2, np.float32).tobytes(),))
+        conn.execute("INSERT INTO runs(started, command, inputs, stats) VALUES (1.0, 'build', '[]', '{}')")
+
+
+def test_older_schema_migrates_in_place_and_keeps_the_embedding_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    _v1_workspace(folder, _paper(1, arxiv="2401.00001"))
+    with Workspace.open(folder) as ws:
+        assert [p.id for p in ws.papers()] == ["arxiv:2401.00001"]
+        np.testing.assert_array_equal(ws.get_many("m", ["one-step"])["one-step"], np.ones(2, np.float32))
+        assert ws.runs()[0]["settings"] == {}
+        assert str(ws.ingest([_paper(1, arxiv="2401.00001"), _paper(2)])) == "1 new, 0 merged, 1 unchanged"
+    with Workspace.open(folder, readonly=True) as ws:
+        assert ws.count_papers() == 2
+
+
+def test_reader_refuses_an_older_schema_without_touching_it(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    _v1_workspace(folder, _paper(1))
+    before = (folder / "paperkg.sqlite").read_bytes()
+    with pytest.raises(WorkspaceError, match="upgrades it in place"):
+        Workspace.open(folder, readonly=True)
+    assert (folder / "paperkg.sqlite").read_bytes() == before
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path) as ws:
+        ws.conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    for readonly in (False, True):
+        with pytest.raises(WorkspaceError, match=r"schema version 99.*upgrade paperkg"):
+            Workspace.open(tmp_path, readonly=readonly)
+
+
+def test_reader_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="no paperkg workspace"):
+        Workspace.open(tmp_path / "absent", readonly=True)
+    assert not (tmp_path / "absent").exists()
+
+
+def test_reader_neither_blocks_nor_waits_for_a_writer(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path) as ws:
+        ws.ingest([_paper(1)])
+    with Workspace.open(tmp_path) as writer:
+        writer.conn.execute("BEGIN IMMEDIATE")
+        writer.conn.execute("DELETE FROM papers")
+        start = time.perf_counter()
+        with Workspace.open(tmp_path, readonly=True) as reader:
+            assert reader.count_papers() == 1  # the last committed state
+            assert reader.source_files() == {"a.txt": 1}
+            writer.conn.execute("COMMIT")  # a writer commits while a reader is open
+            assert reader.count_papers() == 0
+        assert time.perf_counter() - start < 1.0
+
+
+def test_run_log_keeps_the_settings(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path) as ws:
+        ws.log_run("build", ["a.txt"], {"papers": 1}, {"seed": 7, "model": "m"})
+    with Workspace.open(tmp_path, readonly=True) as ws:
+        (run,) = ws.runs()
+    assert (run["inputs"], run["stats"], run["settings"]) == (["a.txt"], {"papers": 1}, {"seed": 7, "model": "m"})
