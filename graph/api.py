@@ -17,10 +17,11 @@ import networkx as nx
 from graph import analysis
 from graph.analysis import Explanation, Ranked, Similar
 from graph.errors import ConfigError, InputError, WorkspaceError
-from graph.export.files import read_graph_json
+from graph.export.files import parse_graph_json
 from graph.export.graphdb.bulk import write_bulk_import
 from graph.export.views import DEFAULT_BUDGET as VIEW_BUDGET
 from graph.export.views import write_view
+from graph.outfolder import read_output, rewrite_outputs, writer_lock
 from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, input_paths, run, write_outputs
 from graph.store import Workspace
 from graph.techniques import Vocabulary
@@ -120,7 +121,7 @@ def load_graph(out: str | Path = DEFAULT_OUT) -> nx.MultiDiGraph:
     path = Path(out) / GRAPH_FILE
     if not path.exists():
         raise WorkspaceError(f"{path}: no graph here (run `paperkg build --out {out}` first)")
-    return read_graph_json(path)
+    return parse_graph_json(read_output(out, GRAPH_FILE))  # refused if the folder mixes builds
 
 
 def community_labels(out: str | Path = DEFAULT_OUT) -> dict[int, str]:
@@ -222,7 +223,9 @@ def neo4j_load(
 
 def neo4j_bulk(out: str | Path = DEFAULT_OUT) -> list[Path]:
     """(Re)write the ``neo4j-admin database import`` files of the graph in ``out`` into ``out/neo4j``."""
-    return write_bulk_import(load_graph(out), Path(out) / "neo4j")
+    with writer_lock(out):
+        G = load_graph(out)
+        return rewrite_outputs(out, lambda: write_bulk_import(G, Path(out) / "neo4j"))
 
 
 def query(

@@ -121,6 +121,11 @@ def pipeline_options(fn: Any) -> Any:
             help="Concepts used by more than this share of papers link nothing.",
         ),
         click.option("--seed", type=int, default=42, show_default=True, help="Seed of communities and sampling."),
+        click.option(
+            "--wait",
+            is_flag=True,
+            help="If another paperkg run is writing --out, wait for it to finish (default: stop with an error).",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -137,6 +142,7 @@ def _options(ctx: click.Context, kw: dict[str, Any]) -> api.PipelineOptions:
         graph=BuildOptions(k=kw["related_k"], min_weight=kw["min_weight"], max_concept_df=kw["max_concept_df"]),
         seed=kw["seed"],
         progress=not ctx.find_root().params.get("quiet"),
+        wait=kw["wait"],
     )
 
 

@@ -120,9 +120,15 @@ class _Stages:
 
 
 def run(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
-    """Run ``build`` (the corpus becomes exactly ``inputs``) or ``add`` (``inputs`` join it) into ``out``."""
+    """Run ``build`` (the corpus becomes exactly ``inputs``) or ``add`` (``inputs`` join it) into ``out``,
+    holding ``out``'s writer lock from the first input read to the last output file (:mod:`graph.outfolder`)."""
+    with writer_lock(out, wait=options.wait):
+        return _run_locked(command, inputs, out, options)
+
+
+def _run_locked(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
     stages = _Stages(options.progress)
-    try, writer_lock(out, wait=options.wait):
+    try:
         paths = input_paths(inputs)
         loaded = stages.run("load", lambda: load_paths(paths))
         vocabulary = Vocabulary.load(options.techniques)

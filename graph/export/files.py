@@ -49,7 +49,8 @@ from graph.analysis import AnalysisResult
 from loaders.atomicio import atomic_open, atomic_write
 
 __all__ = [
-    "CSV_COLUMNS", "atomic_open", "atomic_write", "read_graph_json", "spreadsheet_safe", "write_graph_files",
+    "CSV_COLUMNS", "atomic_open", "atomic_write", "parse_graph_json", "read_graph_json", "spreadsheet_safe",
+    "write_graph_files",
 ]  # fmt: skip
 
 #: Column order of every CSV table.
@@ -102,8 +103,12 @@ def _write_json(G: nx.MultiDiGraph, path: Path) -> Path:
 
 def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
     """The graph a :func:`write_graph_files` call saved as ``graph.json``, with every property."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    G = nx.node_link_graph(data, directed=True, multigraph=True, **NODE_LINK_NAMES)
+    return parse_graph_json(Path(path).read_bytes())
+
+
+def parse_graph_json(text: str | bytes) -> nx.MultiDiGraph:
+    """The graph in the text of a ``graph.json`` (as :func:`read_graph_json`, for bytes already read)."""
+    G = nx.node_link_graph(json.loads(text), directed=True, multigraph=True, **NODE_LINK_NAMES)
     for node, attrs in G.nodes(data=True):
         if attrs.get("kind") == schema.PAPER:
             attrs["id"] = schema.split_node_id(node)[1]
