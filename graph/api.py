@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -16,7 +15,7 @@ import networkx as nx
 
 from graph import analysis
 from graph.analysis import Explanation, Ranked, Similar
-from graph.errors import ConfigError, InputError, WorkspaceError
+from graph.errors import ConfigError, WorkspaceError
 from graph.export.files import parse_graph_json
 from graph.export.graphdb.bulk import write_bulk_import
 from graph.export.views import DEFAULT_BUDGET as VIEW_BUDGET
@@ -27,6 +26,7 @@ from graph.store import Workspace
 from graph.techniques import Vocabulary
 from graph.workfolder import notebook_folder
 from loaders.detect import LoadResult, load_paths
+from loaders.records import resolve_references
 
 if TYPE_CHECKING:  # the Neo4j driver is imported only by the functions that talk to a server
     from graph.export.graphdb.gds import GdsOptions, GdsReport
@@ -65,9 +65,13 @@ DEFAULT_OUT = Path("paperkg-out")
 GRAPH_FILE = "graph.json"
 
 
-def load_inputs(inputs: Sequence[str | Path] = ()) -> LoadResult:
-    """Read listing files (the bundled sample when ``inputs`` is empty) into merged Paper records."""
-    return load_paths(input_paths(inputs))
+def load_inputs(inputs: Sequence[str | Path] = (), fmt: str | None = None) -> LoadResult:
+    """Read input files and folders (the bundled sample when ``inputs`` is empty) into merged Paper records
+    whose references point to corpus ids; ``fmt`` overrides format detection. The result also holds the
+    per-file reports, skipped records and merge report."""
+    loaded = load_paths(input_paths(inputs), fmt)
+    resolve_references(loaded.papers)
+    return loaded
 
 
 def fetch(source: str, query: str | None, out: str | Path, limit: int = 100, **opts: Any) -> Path:
@@ -125,19 +129,8 @@ def load_graph(out: str | Path = DEFAULT_OUT) -> nx.MultiDiGraph:
 
 
 def community_labels(out: str | Path = DEFAULT_OUT) -> dict[int, str]:
-    """Community number -> label, from the ``communities.csv`` a build wrote to ``out`` ({} if none)."""
-    path = Path(out) / "communities.csv"
-    if not path.exists():
-        return {}
-    labels: dict[int, str] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                labels[int(row["id"])] = row.get("label") or ""
-            except (KeyError, TypeError, ValueError):
-                bad = row.get("id")
-                raise InputError(f"not a community number: {bad!r}", file=str(path), line=line, field="id") from None
-    return labels
+    """Community number -> label, as the build's analysis stored them in ``out/graph.json`` ({} if none)."""
+    return analysis.community_labels(load_graph(out))
 
 
 def view(
@@ -152,8 +145,9 @@ def view(
     """Write one interactive HTML view of the graph in ``out`` into ``out`` and return its path: the
     overview (``graph.html``) by default, else the ``focus`` ego network, a ``community`` or the
     ``technique_map`` (docs/views.md)."""
+    G = load_graph(out)
     return write_view(
-        load_graph(out), out, community_labels(out),
+        G, out, analysis.community_labels(G),
         focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget,
     )  # fmt: skip
 

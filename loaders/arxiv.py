@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -27,6 +28,8 @@ NS = {
     "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
 }
 _ERROR_ID = "api/errors"
+#: Entity declarations can expand a small file into gigabytes; arXiv feeds never declare any.
+_DOCTYPE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def load(path: Path) -> LoadResult:
@@ -44,11 +47,17 @@ def parse_feed(text: str, file: str) -> LoadResult:
         entry_id = _text(entry, "atom:id")
         if _ERROR_ID in entry_id:
             raise InputError(f"the arXiv API returned an error: {_text(entry, 'atom:summary')}", file=file, line=line)
-        result.add(_paper(entry, file, line, result.warnings))
+        result.add(_paper(entry, file, line, result))
     return result
 
 
 def _parse_xml(text: str, file: str) -> ET.Element:
+    declaration = _DOCTYPE.search(text)
+    if declaration:
+        line = text.count("\n", 0, declaration.start()) + 1
+        raise InputError(
+            "XML with a <!DOCTYPE> or <!ENTITY> declaration is not read (arXiv feeds have none)", file=file, line=line
+        )
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
@@ -61,7 +70,7 @@ def _parse_xml(text: str, file: str) -> ET.Element:
 def _entry_lines(text: str) -> list[int]:
     """1-based line of each ``<entry`` start tag, in document order."""
     lines = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         lines.extend([number] * _count_entry_tags(line))
     return lines
 
@@ -70,10 +79,10 @@ def _count_entry_tags(line: str) -> int:
     return line.count("<entry>") + line.count("<entry ") + line.count("<atom:entry")
 
 
-def _paper(entry: ET.Element, file: str, line: int | None, warnings: list[str]) -> Paper | None:
+def _paper(entry: ET.Element, file: str, line: int | None, result: LoadResult) -> Paper | None:
     title = clean_text(_text(entry, "atom:title"))
     if not title:
-        warnings.append(locate("entry without a title; skipped", file=file, line=line, field="title"))
+        result.skip("entry without a title", file=file, line=line, field="title")
         return None
     entry_id = _text(entry, "atom:id")
     urls = {"paper": entry_id} if entry_id else {}
@@ -85,7 +94,7 @@ def _paper(entry: ET.Element, file: str, line: int | None, warnings: list[str]) 
     try:
         published = parse_date(_text(entry, "atom:published"))
     except ValueError as exc:
-        warnings.append(locate(f"{exc}; date skipped", file=file, line=line, field="published"))
+        result.warnings.append(locate(f"{exc}; date skipped", file=file, line=line, field="published"))
         published = None
     return Paper.create(
         title,

@@ -31,8 +31,26 @@ class InputError(PaperkgError):
         return locate(self.message, file=self.file, line=self.line, field=self.field)
 
 
+class RecordError(InputError):
+    """One record of an input cannot be read (a wrong-typed or over-long field): the record is skipped
+    with a located warning, the rest of the file is read."""
+
+
 class FetchError(PaperkgError):
     """An online source could not be fetched (network down, HTTP error after all retries)."""
+
+
+def excerpt(value: object, limit: int = 80) -> str:
+    """``repr`` of a value, cut to ``limit`` characters, for messages that quote input.
+
+    >>> excerpt("x" * 100, 12)
+    "'xxxxxxx…' (100 characters)"
+    """
+    shown = repr(value)
+    if len(shown) <= limit:
+        return shown
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    return shown[: limit - 4] + "…" + shown[0] + size
 
 
 def locate(message: str, *, file: str | None = None, line: int | None = None, field: str | None = None) -> str:

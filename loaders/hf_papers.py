@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from loaders import fields
 from loaders.dates import iso_date, month_number, parse_date
-from loaders.errors import InputError, locate
+from loaders.errors import RecordError, locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, clean_text
 from loaders.result import LoadResult
@@ -108,8 +109,6 @@ def parse_listing(text: str, file: str) -> LoadResult:
             _read_meta(lines[i], meta, file, result.warnings)
             i += 1
         result.papers.append(_paper(line, abstract, meta, file))
-    if not result.papers:
-        raise InputError("no paper entries found in this Hugging Face listing page", file=file)
     return result
 
 
@@ -164,14 +163,16 @@ def _looks_like_abstract(line: _Line) -> bool:
 def _is_abstract(candidate: _Line, after: _Line | None) -> bool:
     """Whether ``candidate``, the line after a title, is that title's abstract.
 
-    A long line is an abstract. A short one is the next title when the line after it is an abstract;
-    otherwise it is a short abstract.
+    A long line is an abstract. A short one is a short abstract only when it ends a sentence with a full
+    stop and the line after it is not an abstract; otherwise it is the next title (titles do not end
+    with a full stop), so a title without an abstract never takes the next title as its abstract.
     """
     if candidate.kind != "content":
         return False
     if _looks_like_abstract(candidate):
         return True
-    return not (after is not None and _looks_like_abstract(after))
+    short_abstract = candidate.text.endswith(".") and not candidate.text.endswith("et al.")
+    return short_abstract and not (after is not None and _looks_like_abstract(after))
 
 
 def _read_meta(line: _Line, meta: _Meta, file: str, warnings: list[str]) -> None:
@@ -206,47 +207,41 @@ def load_api(path: Path) -> LoadResult:
 
 def parse_api(text: str, file: str) -> LoadResult:
     """Parse HF papers API JSON: a list of ``{"paper": {...}, ...}`` items, or of paper objects."""
-    items = json_records(text, file, None, "expected a JSON list of papers from the Hugging Face papers API")
+    items = json_records(text, file, (), "expected a JSON list of papers from the Hugging Face papers API")
     result = LoadResult()
     for line, item in items:
-        result.add(_api_paper(item, file, line, result.warnings))
+        try:
+            result.add(_api_paper(item, file, line, result))
+        except RecordError as exc:
+            result.skip(exc.message, file=file, line=line, field=exc.field)
     return result
 
 
-def is_api_item(item: Any) -> bool:
-    """Whether a JSON object is an item of the HF papers API (used by format detection)."""
+def _api_paper(item: Any, file: str, line: int | None, result: LoadResult) -> Paper | None:
     if not isinstance(item, dict):
-        return False
-    paper = item.get("paper", item)
-    return isinstance(paper, dict) and "summary" in paper and "title" in paper and "upvotes" in paper
-
-
-def _api_paper(item: Any, file: str, line: int | None, warnings: list[str]) -> Paper | None:
-    if not isinstance(item, dict):
-        warnings.append(locate("item is not a JSON object; skipped", file=file, line=line))
+        result.skip("item is not a JSON object", file=file, line=line)
         return None
     paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
-    title = paper.get("title") or item.get("title")
-    if not isinstance(title, str) or not title.strip():
-        warnings.append(locate("paper without a title; skipped", file=file, line=line, field="title"))
+    title = fields.text(paper, "title") or fields.text(item, "title")
+    if not title.strip():
+        result.skip("paper without a title", file=file, line=line, field="title")
         return None
-    arxiv_id = paper.get("id") if isinstance(paper.get("id"), str) else None
+    arxiv_id = fields.text(paper, "id")
     try:
-        published = parse_date(paper.get("publishedAt") or item.get("publishedAt"))
+        published = parse_date(fields.text(paper, "publishedAt") or fields.text(item, "publishedAt"))
     except ValueError as exc:
-        warnings.append(locate(f"{exc}; date skipped", file=file, line=line, field="publishedAt"))
+        result.warnings.append(locate(f"{exc}; date skipped", file=file, line=line, field="publishedAt"))
         published = None
     urls = {"paper": HF_PAPER_URL + arxiv_id} if arxiv_id else {}
-    if isinstance(paper.get("githubRepo"), str) and paper["githubRepo"]:
-        urls["code"] = paper["githubRepo"]
-    upvotes = paper.get("upvotes")
+    if fields.text(paper, "githubRepo"):
+        urls["code"] = fields.text(paper, "githubRepo")
     return Paper.create(
         title,
         arxiv=arxiv_id,
-        abstract=clean_text(paper.get("summary") or item.get("summary")),
-        authors=[a["name"] for a in paper.get("authors") or [] if isinstance(a, dict) and a.get("name")],
+        abstract=clean_text(fields.text(paper, "summary") or fields.text(item, "summary")),
+        authors=fields.names(paper, "authors"),
         published=published,
-        upvotes=upvotes if isinstance(upvotes, int) else None,
+        upvotes=fields.whole_number(paper, "upvotes"),
         urls=urls,
         sources=[Source(file, line)],
     )

@@ -13,8 +13,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from loaders.errors import InputError
+from loaders.result import LoadResult
 
-_DECODER = json.JSONDecoder()
+#: Integers with more digits stay text: Python refuses to convert huge ones, and no count is that large.
+_MAX_INT_DIGITS = 30
+#: Keys of an API response's envelope: such an object without a record list is an empty page.
+_ENVELOPE_KEYS = frozenset({"total", "offset", "next", "token", "meta", "count", "message"})
+
+
+def _int_or_text(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else digits
+
+
+_DECODER = json.JSONDecoder(parse_int=_int_or_text)
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
 
 
@@ -27,7 +38,9 @@ def load_json(text: str, file: str) -> Any:
     loaders.errors.InputError: cut.json:1: invalid JSON (truncated file?): Expecting ',' delimiter (column 15)
     """
     try:
-        return json.loads(text)
+        return _DECODER.decode(text)
+    except RecursionError as exc:
+        raise InputError("JSON nested too deeply to read", file=file) from exc
     except json.JSONDecodeError as exc:
         at_end = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
         truncated = " (truncated file?)" if at_end else ""
@@ -36,17 +49,24 @@ def load_json(text: str, file: str) -> Any:
         ) from exc
 
 
-def iter_jsonl(text: str, file: str) -> Iterator[tuple[int, Any]]:
-    """``(line, value)`` for each non-blank line of a JSON Lines document."""
-    for number, line in enumerate(text.splitlines(), start=1):
+def iter_jsonl(text: str, file: str, result: LoadResult) -> Iterator[tuple[int, Any]]:
+    """``(line, value)`` for each non-blank line of a JSON Lines document; a bad line is skipped into ``result``.
+
+    Lines end at a line feed only: U+2028 or U+0085 inside a JSON string is text, not a line break.
+
+    >>> r = LoadResult()
+    >>> list(iter_jsonl('{"title": "A\\u2028B"}\\n{"title": \\n', "t.jsonl", r)), r.warnings
+    ([(1, {'title': 'A\\u2028B'})], ['t.jsonl:2: invalid JSON Lines record: Expecting value (column 11); skipped'])
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            yield number, _DECODER.decode(line)
+        except RecursionError:
+            result.skip("JSON nested too deeply to read", file=file, line=number)
         except json.JSONDecodeError as exc:
-            raise InputError(
-                f"invalid JSON Lines record: {exc.msg} (column {exc.colno})", file=file, line=number
-            ) from exc
+            result.skip(f"invalid JSON Lines record: {exc.msg} (column {exc.colno})", file=file, line=number)
 
 
 def located_items(text: str, data: Any, key: str | None = None) -> list[tuple[int | None, Any]]:
@@ -65,9 +85,10 @@ def located_items(text: str, data: Any, key: str | None = None) -> list[tuple[in
         pos = _skip(text, pos, ",")
         try:
             value, end = _DECODER.raw_decode(text, pos)
-        except json.JSONDecodeError:
+            differs = value != item
+        except (json.JSONDecodeError, RecursionError):
             return [(None, item) for item in items]
-        if value != item:
+        if differs:
             return [(None, item) for item in items]
         located.append((text.count("\n", 0, pos) + 1, item))
         pos = end
@@ -93,16 +114,23 @@ def _skip(text: str, pos: int, separators: str) -> int:
         return pos
 
 
-def json_records(text: str, file: str, wrapper: str | None, expected: str) -> list[tuple[int | None, Any]]:
+def json_records(text: str, file: str, wrappers: tuple[str, ...], expected: str) -> list[tuple[int | None, Any]]:
     """The records of a saved API response, each with its line: ``{wrapper: [...]}``, a list, or one object.
 
-    ``expected`` says what the file should have held; it is the error message for anything else.
+    An envelope without records (``{"total": 0, "offset": 0}``, ``{"meta": {...}, "results": []}``) is an
+    empty page: no records. ``expected`` says what the file should have held; it is the error otherwise.
+
+    >>> json_records('{"total": 0, "offset": 0}', "s2.json", ("data",), "?")
+    []
     """
     data = load_json(text, file)
-    if wrapper and isinstance(data, dict) and isinstance(data.get(wrapper), list):
-        return located_items(text, data, wrapper)
+    if isinstance(data, dict):
+        key = next((w for w in wrappers if isinstance(data.get(w), list)), None)
+        if key is not None:
+            return located_items(text, data, key)
+        if data.keys() <= _ENVELOPE_KEYS | set(wrappers):
+            return []
+        return [(1, data)]
     if isinstance(data, list):
         return located_items(text, data)
-    if isinstance(data, dict):
-        return [(1, data)]
     raise InputError(expected, file=file)

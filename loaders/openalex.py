@@ -12,14 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from loaders import fields
 from loaders.dates import parse_date
-from loaders.errors import locate
+from loaders.errors import RecordError, locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, normalize_arxiv, reference_id
 from loaders.result import LoadResult
 from loaders.textio import load_text_file
-
-_OPENALEX_PREFIX = "https://openalex.org/"
 
 
 def load(path: Path) -> LoadResult:
@@ -28,71 +27,88 @@ def load(path: Path) -> LoadResult:
 
 
 def parse_json(text: str, file: str) -> LoadResult:
-    """Parse a single work, ``{"results": [...]}`` or a list of works."""
-    items = json_records(text, file, "results", 'expected an OpenAlex work or {"results": [...]}')
+    """Parse a single work, ``{"results": [...]}`` or a list of works (a bad record is skipped, with a warning)."""
     result = LoadResult()
-    for line, item in items:
-        result.add(_paper(item, file, line, result.warnings))
+    for line, item in json_records(text, file, ("results",), 'expected an OpenAlex work or {"results": [...]}'):
+        try:
+            result.add(_paper(item, file, line, result))
+        except RecordError as exc:
+            result.skip(exc.message, file=file, line=line, field=exc.field)
     return result
 
 
-def is_work(item: Any) -> bool:
-    """Whether a JSON object is an OpenAlex work (used by format detection)."""
-    return isinstance(item, dict) and str(item.get("id", "")).startswith(_OPENALEX_PREFIX)
+def rebuild_abstract(index: Any) -> str:
+    """The abstract text from OpenAlex's inverted index (word -> positions).
 
-
-def rebuild_abstract(index: dict[str, list[int]] | None) -> str:
-    """The abstract text from OpenAlex's inverted index (word -> positions)."""
+    >>> rebuild_abstract({"a": [0], "b": None})
+    Traceback (most recent call last):
+    ...
+    loaders.errors.RecordError: field 'abstract_inverted_index': positions of 'b' are not a list of numbers
+    """
     if not index:
         return ""
-    positions = {pos: word for word, places in index.items() for pos in places}
+    if not isinstance(index, dict):
+        raise RecordError("expected an object of word positions", field="abstract_inverted_index")
+    positions: dict[int, str] = {}
+    for word, places in index.items():
+        if not isinstance(places, list) or not all(isinstance(p, int) and 0 <= p < 10**6 for p in places):
+            raise RecordError(f"positions of {word!r} are not a list of numbers", field="abstract_inverted_index")
+        positions.update((pos, word) for pos in places)
     return " ".join(positions[pos] for pos in sorted(positions))
 
 
-def _paper(item: Any, file: str, line: int | None, warnings: list[str]) -> Paper | None:
+def _paper(item: Any, file: str, line: int | None, result: LoadResult) -> Paper | None:
     if not isinstance(item, dict):
-        warnings.append(locate("item is not a JSON object; skipped", file=file, line=line))
+        result.skip("item is not a JSON object", file=file, line=line)
         return None
-    title = item.get("title") or item.get("display_name")
-    if not isinstance(title, str) or not title.strip():
-        warnings.append(locate("work without a title; skipped", file=file, line=line, field="title"))
+    title = fields.text(item, "title") or fields.text(item, "display_name")
+    if not title.strip():
+        result.skip("work without a title", file=file, line=line, field="title")
         return None
-    ids = item.get("ids") or {}
-    doi = item.get("doi") or ids.get("doi")
+    ids = fields.mapping(item, "ids")
     try:
-        published = parse_date(item.get("publication_date")) or parse_date(item.get("publication_year"))
+        published = parse_date(fields.text(item, "publication_date")) or parse_date(
+            fields.text(item, "publication_year")
+        )
     except ValueError as exc:
-        warnings.append(locate(f"{exc}; date skipped", file=file, line=line, field="publication_date"))
+        result.warnings.append(locate(f"{exc}; date skipped", file=file, line=line, field="publication_date"))
         published = None
     return Paper.create(
         title,
-        arxiv=ids.get("arxiv") or _arxiv_location(item),
-        doi=doi,
-        openalex=item.get("id"),
+        arxiv=fields.text(ids, "arxiv", field="ids") or _arxiv_location(item),
+        doi=fields.text(item, "doi") or fields.text(ids, "doi", field="ids"),
+        openalex=fields.text(item, "id"),
         abstract=rebuild_abstract(item.get("abstract_inverted_index")),
-        authors=[_author_name(a) for a in item.get("authorships") or [] if _author_name(a)],
+        authors=[name for a in fields.items(item, "authorships") if (name := _author_name(a))],
         published=published,
         urls=_urls(item),
-        references=[r for r in (reference_id(openalex=w) for w in item.get("referenced_works") or []) if r],
+        references=_references(fields.items(item, "referenced_works")),
         sources=[Source(file, line)],
     )
+
+
+def _references(works: list[Any]) -> list[str]:
+    found = (reference_id(openalex=w) for w in works if isinstance(w, str))
+    return [r for r in found if r]
 
 
 def _author_name(authorship: Any) -> str:
     if not isinstance(authorship, dict):
         return ""
-    author = authorship.get("author") or {}
-    return author.get("display_name") or authorship.get("raw_author_name") or ""
+    author = fields.mapping(authorship, "author", field="authorships")
+    return fields.text(author, "display_name", field="authorships") or fields.text(
+        authorship, "raw_author_name", field="authorships"
+    )
 
 
 def _locations(item: dict[str, Any]) -> list[dict[str, Any]]:
-    found = [item.get("primary_location"), item.get("best_oa_location"), *(item.get("locations") or [])]
+    found = [item.get("primary_location"), item.get("best_oa_location"), *fields.items(item, "locations")]
     return [loc for loc in found if isinstance(loc, dict)]
 
 
 def _arxiv_location(item: dict[str, Any]) -> str | None:
     for loc in _locations(item):
-        url = loc.get("landing_page_url") or ""
+        url = fields.text(loc, "landing_page_url", field="locations")
         if "arxiv.org/" in url and normalize_arxiv(url):
             return url
     return None
@@ -101,8 +117,10 @@ def _arxiv_location(item: dict[str, Any]) -> str | None:
 def _urls(item: dict[str, Any]) -> dict[str, str]:
     urls: dict[str, str] = {}
     for loc in _locations(item):
-        if loc.get("landing_page_url") and "paper" not in urls:
-            urls["paper"] = loc["landing_page_url"]
-        if loc.get("pdf_url") and "pdf" not in urls:
-            urls["pdf"] = loc["pdf_url"]
+        landing = fields.text(loc, "landing_page_url", field="locations")
+        pdf = fields.text(loc, "pdf_url", field="locations")
+        if landing and "paper" not in urls:
+            urls["paper"] = landing
+        if pdf and "pdf" not in urls:
+            urls["pdf"] = pdf
     return urls

@@ -24,6 +24,8 @@ _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.ASCII)
 _DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
+#: Terminal escape sequences, other control characters and soft hyphens: never part of a title's text.
+_INVISIBLE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f\xad]")
 
 #: Prefixes of stable paper ids, most trusted first.
 ID_SCHEMES = ("arxiv", "doi", "s2", "openalex", "title")
@@ -101,10 +103,16 @@ class Paper:
 
 
 def clean_text(text: str | None) -> str:
-    """NFC-normalise and collapse whitespace; keeps every character (Unicode titles survive)."""
+    """NFC-normalise and collapse whitespace; drop control characters, terminal escapes and soft hyphens.
+
+    Every other character is kept (Unicode titles survive).
+
+    >>> clean_text("\\x1b[31mRed\\x1b[0m  hy\\xadphen\\u2028ated\\x07")
+    'Red hyphen ated'
+    """
     if not text:
         return ""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFC", text)).split())
 
 
 def normalize_title(title: str) -> str:
@@ -242,74 +250,232 @@ def _richer_date(a: str | None, b: str | None) -> str | None:
 
 
 def match_keys(paper: Paper) -> list[str]:
-    """The keys under which two records count as the same paper: each external id and the title."""
+    """The keys under which two records may be the same paper: each external id and the title."""
     keys = [f"{scheme}:{value}" for scheme, value in sorted(paper.external_ids.items())]
     if normalize_title(paper.title):
         keys.append(f"title:{title_key(paper.title)}")
     return keys
 
 
-def merge_all(papers: Iterable[Paper]) -> list[Paper]:
-    """Merge duplicates (same arXiv id/DOI/S2/OpenAlex id, else same normalised title).
+#: Records with the same title but no author in common, or (when one lacks authors) years further
+#: apart than this, are different works; a preprint and its journal version are a year or two apart.
+MAX_YEARS_APART = 3
 
-    Order is that of first appearance; the result is deterministic for a given input order.
-    Linear in the number of records: each match key is remembered with the slot it points to.
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether two records are one paper, and why (the words go into the merge report and warnings)."""
+
+    same: bool
+    reason: str
+    conflict: bool = False  # they share an id but disagree on another one: kept apart with a warning
+
+
+def compare(existing: Paper, incoming: Paper) -> Verdict:
+    """THE merge rule: is ``incoming`` the paper ``existing`` already holds?
+
+    * a shared external id merges, unless the two records carry different ids of one scheme
+      (a conflict: they stay apart and the caller warns);
+    * the same normalised title merges unless the ids conflict, both have authors and share none,
+      or one lacks authors and their years are more than :data:`MAX_YEARS_APART` apart.
+
+    >>> book = Paper.create("Counterfactuals", authors=["David Lewis"], published="1973")
+    >>> compare(book, Paper.create("Counterfactuals", authors=["Ginsberg, Matthew"], published="1986"))
+    Verdict(same=False, reason='same title but no author in common', conflict=False)
+    >>> compare(book, Paper.create("Counterfactuals.", authors=["D. Lewis"], published="1975")).same
+    True
+    """
+    a, b = _comparable_ids(existing), _comparable_ids(incoming)
+    differing = sorted(s for s in a.keys() & b.keys() if a[s] != b[s])
+    shared = sorted(s for s in a.keys() & b.keys() if a[s] == b[s])
+    if differing:
+        scheme = differing[0]
+        reason = f"different {scheme} ids ({a[scheme]} and {b[scheme]})"
+        if shared:
+            return Verdict(False, f"same {shared[0]} {a[shared[0]]} but {reason}", conflict=True)
+        return Verdict(False, f"same title but {reason}")
+    if shared:
+        return Verdict(True, f"same {shared[0]} {a[shared[0]]}")
+    if not normalize_title(existing.title) or normalize_title(existing.title) != normalize_title(incoming.title):
+        return Verdict(False, "nothing in common")
+    if existing.authors and incoming.authors:
+        if not surnames(existing.authors) & surnames(incoming.authors):
+            return Verdict(False, "same title but no author in common")
+    elif existing.year and incoming.year and abs(existing.year - incoming.year) > MAX_YEARS_APART:
+        return Verdict(False, f"same title but years {existing.year} and {incoming.year}")
+    return Verdict(True, "same title")
+
+
+def conflicting_ids(a: Paper, b: Paper) -> bool:
+    """True when two records carry different ids of the same scheme (an arXiv DOI counts as the arXiv id)."""
+    ids_a, ids_b = _comparable_ids(a), _comparable_ids(b)
+    return any(ids_a[s] != ids_b[s] for s in ids_a.keys() & ids_b.keys())
+
+
+def _comparable_ids(paper: Paper) -> dict[str, str]:
+    """External ids minus an arXiv-issued DOI (the arXiv id says the same; a journal DOI is no conflict)."""
+    ids = dict(paper.external_ids)
+    if arxiv_from_doi(ids.get("doi")):
+        del ids["doi"]
+    return ids
+
+
+def first_name_first(name: str) -> str:
+    """``"Zhu, Yuanzhi"`` -> ``"Yuanzhi Zhu"``; other forms are kept.
+
+    >>> first_name_first("Zhu, Yuanzhi"), first_name_first("Y. Zhu"), first_name_first("King, Jr., Martin")
+    ('Yuanzhi Zhu', 'Y. Zhu', 'King, Jr., Martin')
+    """
+    if name.count(",") != 1:
+        return name
+    family, given = (part.strip() for part in name.split(","))
+    return f"{given} {family}" if family and given else name
+
+
+def surnames(authors: Iterable[str]) -> set[str]:
+    """Folded family names: ``"Lewis, David"`` and ``"David Lewis"`` both give ``lewis``.
+
+    >>> sorted(surnames(["Lewis, David", "M. L. Ginsberg", "Müller, J."]))
+    ['ginsberg', 'lewis', 'muller']
+    """
+    found = set()
+    for name in authors:
+        family = name.split(",", 1)[0] if "," in name else (name.split() or [""])[-1]
+        decomposed = unicodedata.normalize("NFKD", family)
+        folded = normalize_title("".join(c for c in decomposed if not unicodedata.combining(c)))
+        if folded:
+            found.add(folded)
+    return found
+
+
+@dataclass
+class Placement:
+    """What :meth:`PaperIndex.add` did with one record.
+
+    ``paper`` is the record now held for it: the record itself when new, else the merge. ``absorbed``
+    lists the ids of earlier records ``paper`` replaces (empty when new). ``merges`` names each merge
+    (for the merge report); ``warnings`` names records kept apart although they share an id.
+    """
+
+    paper: Paper
+    absorbed: list[str] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class PaperIndex:
+    """The ONE merge rule, applied incrementally: an index of merged records over their match keys.
+
+    ``add(paper)`` finds the earlier records sharing a match key (:func:`match_keys`) with ``paper``,
+    asks :func:`compare` about each, merges with the first that is the same paper (then with any other
+    sharing an external id), and returns a :class:`Placement`. Ids stay unique: a record kept apart
+    whose id is taken gets its next external id, else ``<id>~<n>``. Seed it with stored records
+    (``PaperIndex(workspace_papers)``) to merge new input into a corpus exactly as a build would.
+
+    >>> index = PaperIndex([Paper.create("Counterfactuals", authors=["David Lewis"], published="1973")])
+    >>> index.add(Paper.create("Counterfactuals", authors=["M. Ginsberg"], published="1986")).absorbed
+    []
+    >>> placed = index.add(Paper.create("Counterfactuals", authors=["Lewis, D."], sources=[Source("b.bib", 4)]))
+    >>> placed.absorbed, placed.merges
+    (['title:a1c13beb94fb1993'], ['b.bib:4 merged into title:a1c13beb94fb1993 (same title)'])
+    >>> [p.id for p in index.papers()]
+    ['title:a1c13beb94fb1993', 'title:a1c13beb94fb1993~2']
+    """
+
+    def __init__(self, papers: Iterable[Paper] = ()) -> None:
+        self._slots: list[Paper | None] = []
+        self._by_key: dict[str, list[int]] = {}
+        self._slot_of_id: dict[str, int] = {}
+        for paper in papers:
+            self.add(paper)
+
+    def papers(self) -> list[Paper]:
+        """The merged records, in order of first appearance."""
+        return [p for p in self._slots if p is not None]
+
+    def __len__(self) -> int:
+        return len(self._slot_of_id)
+
+    def add(self, paper: Paper) -> Placement:
+        """Merge ``paper`` into the record of the same paper, or keep it as a new one."""
+        placement = Placement(paper)
+        target: int | None = None
+        for slot in self._candidates(paper):
+            current = self._held(slot)
+            verdict = compare(current, placement.paper)
+            first = target is None
+            if verdict.same and (first or not verdict.reason.startswith("same title")):
+                placement.merges.append(f"{_where(paper)} merged into {current.id} ({verdict.reason})")
+                placement.absorbed.append(current.id)
+                placement.paper = merge(current, placement.paper) if first else merge(placement.paper, current)
+                target = slot if first else self._retire(slot, target)
+            elif verdict.conflict:
+                placement.warnings.append(f"{_where(paper)} kept apart from {current.id}: {verdict.reason}")
+        if target is None:
+            target = len(self._slots)
+            self._slots.append(None)
+        self._store(target, placement)
+        return placement
+
+    def _candidates(self, paper: Paper) -> list[int]:
+        slots = {slot for key in match_keys(paper) for slot in self._by_key.get(key, [])}
+        return sorted(slots)
+
+    def _held(self, slot: int) -> Paper:
+        paper = self._slots[slot]
+        if paper is None:
+            raise RuntimeError("PaperIndex lost track of a merged record")
+        return paper
+
+    def _retire(self, slot: int, target: int | None) -> int:
+        """Empty ``slot`` (merged into ``target``): its keys now lead to ``target``."""
+        assert target is not None
+        old = self._held(slot)
+        self._slots[slot] = None
+        self._slot_of_id.pop(old.id, None)
+        for key in match_keys(old):
+            self._by_key[key] = [s for s in self._by_key.get(key, []) if s != slot]
+        return target
+
+    def _store(self, slot: int, placement: Placement) -> None:
+        old = self._slots[slot]
+        if old is not None:
+            self._slot_of_id.pop(old.id, None)
+        paper = placement.paper
+        paper.id = self._free_id(paper)
+        self._slots[slot] = paper
+        self._slot_of_id[paper.id] = slot
+        for key in match_keys(paper):
+            holders = self._by_key.setdefault(key, [])
+            if slot not in holders:
+                holders.append(slot)
+
+    def _free_id(self, paper: Paper) -> str:
+        """``paper.id`` unless another record holds it: then its next external id, else ``<id>~<n>``."""
+        base = paper_id(paper.external_ids, paper.title) if paper.external_ids else paper.id.split("~")[0]
+        options = [f"{s}:{paper.external_ids[s]}" for s in ID_SCHEMES[:-1] if s in paper.external_ids]
+        for candidate in [base, *options]:
+            if candidate not in self._slot_of_id:
+                return candidate
+        n = 2
+        while f"{base}~{n}" in self._slot_of_id:
+            n += 1
+        return f"{base}~{n}"
+
+
+def _where(paper: Paper) -> str:
+    return ", ".join(str(s) for s in paper.sources) or paper.id
+
+
+def merge_all(papers: Iterable[Paper]) -> list[Paper]:
+    """Merge duplicates with :class:`PaperIndex`; order is that of first appearance, deterministic.
 
     >>> a = Paper.create("Deep Model Assembling", sources=[Source("a.txt", 3)])
     >>> b = Paper.create("Deep model assembling.", abstract="Large models...", sources=[Source("b.txt", 9)])
     >>> [(p.abstract, [str(s) for s in p.sources]) for p in merge_all([a, b])]
     [('Large models...', ['a.txt:3', 'b.txt:9'])]
     """
-    merged: list[Paper | None] = []
-    slot_of: dict[str, int] = {}
-    keys_of: list[list[str]] = []
-    for paper in papers:
-        slots = _matching_slots(paper, slot_of, merged)
-        if not slots:
-            merged.append(paper)
-            keys_of.append([])
-            target = len(merged) - 1
-        else:
-            target = slots[0]
-            current = merge(_present(merged[target]), paper)
-            for other in slots[1:]:
-                current = merge(current, _present(merged[other]))
-                merged[other] = None
-                for key in keys_of[other]:
-                    slot_of[key] = target
-                keys_of[target].extend(keys_of[other])
-                keys_of[other] = []
-            merged[target] = current
-        for key in match_keys(_present(merged[target])) + match_keys(paper):
-            if key not in slot_of or (slot_of[key] != target and not key.startswith("title:")):
-                slot_of[key] = target
-                keys_of[target].append(key)
-    return [p for p in merged if p is not None]
-
-
-def _matching_slots(paper: Paper, slot_of: dict[str, int], merged: list[Paper | None]) -> list[int]:
-    """Slots holding the same paper: any shared external id, or the same title without conflicting ids."""
-    slots = set()
-    for key in match_keys(paper):
-        slot = slot_of.get(key)
-        if slot is None:
-            continue
-        if key.startswith("title:") and conflicting_ids(_present(merged[slot]), paper):
-            continue
-        slots.add(slot)
-    return sorted(slots)
-
-
-def conflicting_ids(a: Paper, b: Paper) -> bool:
-    """True when two records carry different ids of the same scheme (two papers sharing a title)."""
-    return any(a.external_ids[s] != b.external_ids[s] for s in a.external_ids.keys() & b.external_ids.keys())
-
-
-def _present(paper: Paper | None) -> Paper:
-    """A slot of :func:`merge_all` that is known to hold a record."""
-    if paper is None:
-        raise RuntimeError("merge_all lost track of a merged record")
-    return paper
+    return PaperIndex(papers).papers()
 
 
 def resolve_references(papers: list[Paper]) -> list[Paper]:

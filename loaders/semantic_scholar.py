@@ -1,4 +1,5 @@
-"""Semantic Scholar Graph API JSON: a single paper, a list (``/paper/batch``) or ``{"data": [...]}``.
+"""Semantic Scholar API JSON: a single paper, a list (``/paper/batch``), ``{"data": [...]}`` (search; an
+empty search ``{"total": 0, "offset": 0}`` has no records) or ``{"recommendedPapers": [...]}``.
 
 ``externalIds.ArXiv`` / ``externalIds.DOI`` / ``paperId`` give the ids (``paperId`` becomes ``s2:<id>``).
 A paper's ``references`` become its references. Each entry of its ``citations`` is a paper that cites it:
@@ -16,8 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from loaders import fields
 from loaders.dates import parse_date
-from loaders.errors import locate
+from loaders.errors import RecordError, locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, clean_text, reference_id
 from loaders.result import LoadResult
@@ -25,6 +27,8 @@ from loaders.textio import load_text_file
 
 #: Wrappers used by the ``/paper/{id}/citations`` and ``/references`` endpoints.
 _WRAPPERS = ("citingPaper", "citedPaper")
+#: Keys under which a response lists its papers (search and batch: ``data``; recommendations API).
+_LISTS = ("data", "recommendedPapers")
 
 
 def load(path: Path) -> LoadResult:
@@ -33,72 +37,64 @@ def load(path: Path) -> LoadResult:
 
 
 def parse_json(text: str, file: str) -> LoadResult:
-    """Parse any of the Graph API's paper shapes."""
-    expected = 'expected a Semantic Scholar paper, a list of papers or {"data": [...]}'
-    items = json_records(text, file, "data", expected)
+    """Parse any of the Graph API's paper shapes (a wrong-typed field skips its record, with a warning)."""
+    expected = 'expected a Semantic Scholar paper, a list of papers, {"data": [...]} or {"recommendedPapers": [...]}'
     result = LoadResult()
-    for line, item in items:
-        result.extend(_item(item, file, line))
+    for line, item in json_records(text, file, _LISTS, expected):
+        try:
+            _item(item, file, line, result)
+        except RecordError as exc:
+            result.skip(exc.message, file=file, line=line, field=exc.field)
     return result
 
 
-def is_paper(item: Any) -> bool:
-    """Whether a JSON object looks like a Graph API paper (used by format detection)."""
-    if isinstance(item, dict):
-        item = next((item[w] for w in _WRAPPERS if isinstance(item.get(w), dict)), item)
-    return isinstance(item, dict) and "paperId" in item
-
-
-def _item(item: Any, file: str, line: int | None) -> LoadResult:
-    result = LoadResult()
+def _item(item: Any, file: str, line: int | None, result: LoadResult) -> None:
     if isinstance(item, dict):
         item = next((item[w] for w in _WRAPPERS if isinstance(item.get(w), dict)), item)
     if item is None:
-        result.warnings.append(locate("null item (paper not found by the API); skipped", file=file, line=line))
-        return result
+        result.skip("null item (paper not found by the API)", file=file, line=line)
+        return
     if not isinstance(item, dict):
-        result.warnings.append(locate("item is not a JSON object; skipped", file=file, line=line))
-        return result
+        result.skip("item is not a JSON object", file=file, line=line)
+        return
     paper = _paper(item, file, line, result.warnings)
     if paper is None:
-        return result
+        result.skip("paper without a title", file=file, line=line, field="title")
+        return
     result.papers.append(paper)
-    for citing in item.get("citations") or []:
+    for citing in fields.items(item, "citations"):
         if isinstance(citing, dict):
             result.add(_paper(citing, file, line, result.warnings, cites=paper.id))
-    return result
 
 
 def _paper(
     item: dict[str, Any], file: str, line: int | None, warnings: list[str], cites: str | None = None
 ) -> Paper | None:
-    title = item.get("title")
-    if not isinstance(title, str) or not title.strip():
-        if cites is None:
-            warnings.append(locate("paper without a title; skipped", file=file, line=line, field="title"))
+    title = fields.text(item, "title")
+    if not title.strip():
         return None
-    ids = item.get("externalIds") or {}
+    ids = fields.mapping(item, "externalIds")
     urls = {"paper": item["url"]} if isinstance(item.get("url"), str) else {}
-    pdf = item.get("openAccessPdf")
-    if isinstance(pdf, dict) and pdf.get("url"):
-        urls["pdf"] = pdf["url"]
+    pdf = fields.mapping(item, "openAccessPdf")
+    if fields.text(pdf, "url", field="openAccessPdf"):
+        urls["pdf"] = fields.text(pdf, "url", field="openAccessPdf")
     return Paper.create(
         title,
-        arxiv=_string(ids.get("ArXiv")),
-        doi=_string(ids.get("DOI")),
-        s2=_string(item.get("paperId")),
-        abstract=clean_text(item.get("abstract")),
-        authors=[a["name"] for a in item.get("authors") or [] if isinstance(a, dict) and a.get("name")],
+        arxiv=fields.text(ids, "ArXiv", field="externalIds"),
+        doi=fields.text(ids, "DOI", field="externalIds"),
+        s2=fields.text(item, "paperId"),
+        abstract=clean_text(fields.text(item, "abstract")),
+        authors=fields.names(item, "authors"),
         published=_published(item, file, line, warnings),
         urls=urls,
-        references=[cites] if cites else _references(item.get("references") or []),
+        references=[cites] if cites else _references(fields.items(item, "references")),
         sources=[Source(file, line)],
     )
 
 
 def _published(item: dict[str, Any], file: str, line: int | None, warnings: list[str]) -> str | None:
     try:
-        return parse_date(item.get("publicationDate")) or parse_date(item.get("year"))
+        return parse_date(fields.text(item, "publicationDate")) or parse_date(fields.text(item, "year"))
     except ValueError as exc:
         warnings.append(locate(f"{exc}; date skipped", file=file, line=line, field="publicationDate"))
         return None
@@ -109,12 +105,12 @@ def _references(refs: list[Any]) -> list[str]:
     for ref in refs:
         if not isinstance(ref, dict):
             continue
-        ids = ref.get("externalIds") or {}
-        rid = reference_id(arxiv=_string(ids.get("ArXiv")), doi=_string(ids.get("DOI")), s2=_string(ref.get("paperId")))
+        ids = fields.mapping(ref, "externalIds", field="references")
+        rid = reference_id(
+            arxiv=fields.text(ids, "ArXiv", field="references"),
+            doi=fields.text(ids, "DOI", field="references"),
+            s2=fields.text(ref, "paperId", field="references"),
+        )
         if rid:
             found.append(rid)
     return found
-
-
-def _string(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None

@@ -5,7 +5,8 @@ Decoding rules (documented in docs/inputs.md):
 * UTF-8 (a BOM is allowed and dropped); UTF-16 only with its BOM.
 * Not valid UTF-8: decoded as Windows-1252 (Latin-1 for the five bytes cp1252 leaves undefined),
   with a warning naming the file and the line of the first undecodable byte.
-* Empty (or whitespace-only) files and binary files (NUL bytes, no UTF-16 BOM) raise :class:`InputError`.
+* Empty (or whitespace-only) files and binary files (NUL bytes in the first 8 KB, no UTF-16 BOM) raise
+  :class:`InputError`; NUL characters further on are removed, with a warning naming the line of the first.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ def decode_bytes(data: bytes, file: str) -> DecodedText:
     >>> decoded = decode_bytes("Fünf".encode("cp1252"), "a.txt")
     >>> decoded.text, decoded.warnings
     ('Fünf', ['a.txt:1: not valid UTF-8 (byte 0xfc); decoded as Windows-1252'])
+    >>> decode_bytes(b"x" * 9000 + b"\\nA\\x00B", "a.txt").warnings
+    ['a.txt:2: 1 NUL characters removed']
     """
+    warnings: list[str] = []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode_utf16(data, file)
     elif b"\x00" in data[:_SNIFF_BYTES]:
@@ -67,10 +71,14 @@ def decode_bytes(data: bytes, file: str) -> DecodedText:
             text = data.decode("cp1252", errors="replace")
             text = _restore_undefined_cp1252(data, text)
             message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); decoded as Windows-1252"
-            return DecodedText(text, [locate(message, file=file, line=line)])
+            warnings.append(locate(message, file=file, line=line))
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        warnings.append(locate(f"{text.count(chr(0))} NUL characters removed", file=file, line=line))
+        text = text.replace("\x00", "")
     if not text.strip():
         raise InputError("file is empty", file=file)
-    return DecodedText(text)
+    return DecodedText(text, warnings)
 
 
 def _decode_utf16(data: bytes, file: str) -> str:

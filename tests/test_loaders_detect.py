@@ -9,6 +9,7 @@ import pytest
 
 from loaders.detect import FORMATS, detect_format, load_path, load_paths
 from loaders.errors import InputError
+from loaders.records import resolve_references
 from loaders.samples import sample_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
@@ -47,9 +48,9 @@ def test_every_bundled_sample_page_is_a_listing() -> None:
     assert {detect_format(p) for p in paths} == {"hf-listing"}
 
 
-def test_load_paths_merges_across_formats_and_resolves_references() -> None:
+def test_load_paths_merges_across_formats_and_references_resolve() -> None:
     result = load_paths([FIXTURES / "papers.csv", FIXTURES / "zotero.bib", FIXTURES / "arxiv_query.xml"])
-    by_id = {p.id: p for p in result.papers}
+    by_id = {p.id: p for p in resolve_references(result.papers)}
     assert set(by_id) == {
         "arxiv:2407.12718",
         "arxiv:2405.20320",

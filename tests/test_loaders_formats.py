@@ -100,14 +100,18 @@ def test_bibtex_zotero_export_reads_fields_and_reports_the_broken_entry() -> Non
     assert muller.authors == ["Jörg Müller", "Anna van der Berg"]
     assert (muller.id, muller.published) == ("arxiv:2101.00001", "2021-01-04")
     assert len(result.warnings) == 1
-    assert result.warnings[0].startswith(f"{path}:31: BibTeX entry 'broken_entry_2023' skipped: ")
+    assert result.warnings[0].startswith(f"{path}:31: BibTeX entry 'broken_entry_2023' could not be parsed: ")
+    assert [(s.line, s.reason.split(":")[0]) for s in result.skipped] == [
+        (31, "BibTeX entry 'broken_entry_2023' could not be parsed")
+    ]
 
 
-def test_bibtex_with_no_readable_entry_is_an_error(tmp_path: Path) -> None:
+def test_bibtex_with_no_readable_entry_reports_the_skip(tmp_path: Path) -> None:
     path = tmp_path / "broken.bib"
     path.write_text("@article{only,\n  title = {never closed,\n  year = {2020}\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"broken\.bib: no BibTeX entry with a title found"):
-        bibtex.load(path)
+    result = bibtex.load(path)
+    assert result.papers == []
+    assert [str(s).split(": BibTeX")[0] for s in result.skipped] == [f"{path}:1"]
 
 
 def test_csv_with_column_mapping_quoted_fields_and_multiline_cells() -> None:
@@ -142,30 +146,52 @@ def test_jsonl_table_reads_each_line() -> None:
     assert (rectified.published, rectified.references, rectified.sources[0].line) == ("2024", ["arxiv:2407.12718"], 3)
 
 
-def test_csv_bad_row_names_file_line_and_field() -> None:
-    with pytest.raises(InputError, match=r"bad_row\.csv:3: field 'year': not a date: '20x6'"):
-        tabular.load(FIXTURES / "bad_row.csv")
+def test_csv_bad_year_keeps_the_paper_without_a_date_and_says_so() -> None:
+    path = FIXTURES / "bad_row.csv"
+    result = tabular.load(path)
+    assert [(p.title, p.published) for p in result.papers] == [
+        ("Deep Residual Learning for Image Recognition", "2016"),
+        ("A paper with a bad year", None),
+    ]
+    assert result.warnings == [f"{path}:3: field 'year': not a date: '20x6'; date skipped"]
+
+
+def test_csv_without_a_title_column_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("name,year\nA,2020\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t\.csv:1: field 'title': no title column"):
+        tabular.load(path)
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "skip"),
     [
-        ("name,year\nA,2020\n", r"t\.csv:1: field 'title': no 'title' column"),
-        ("title,year\nA,2020\n,2021\n", r"t\.csv:3: field 'title': missing or empty title"),
-        ("title,upvotes\nA,many\n", r"t\.csv:2: field 'upvotes': expected a whole number, found 'many'"),
-        ("title,references\nA,see the appendix\n", r"t\.csv:2: field 'references': not a paper id"),
-        ("title,year,month\nA,2020,Smarch\n", r"t\.csv:2: field 'month': not a month: 'Smarch'"),
+        ("title,year\nA,2020\n,2021\n", "t.csv:3: field 'title': missing or empty title (required); skipped"),
+        ("title,upvotes\nA,many\n", "t.csv:2: field 'upvotes': expected a whole number from 0 to 2^53, found 'many'"),
+        ("title,references\nA,see the appendix\n", "t.csv:2: field 'references': not a paper id"),
     ],
 )
-def test_csv_bad_values_are_located(tmp_path: Path, text: str, message: str) -> None:
+def test_csv_bad_value_skips_its_row_with_a_located_warning(tmp_path: Path, text: str, skip: str) -> None:
     path = tmp_path / "t.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=message):
-        tabular.load(path)
+    result = tabular.load(path)
+    assert [str(s).replace(str(tmp_path) + "/", "") for s in result.skipped][-1].startswith(skip)
+    assert all(p.title == "A" for p in result.papers)
 
 
-def test_json_table_bad_author_type_is_located(tmp_path: Path) -> None:
+def test_csv_bad_month_keeps_the_year(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("title,year,month\nA,2020,Smarch\n", encoding="utf-8")
+    result = tabular.load(path)
+    assert result.papers[0].published == "2020"
+    assert result.warnings == [f"{path}:2: field 'month': not a month: 'Smarch'; kept the year 2020"]
+
+
+def test_json_table_bad_author_type_skips_that_record(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
     path.write_text('[\n {"title": "A"},\n {"title": "B", "authors": 7}\n]', encoding="utf-8")
-    with pytest.raises(InputError, match=r"t\.json:3: field 'authors': expected a list"):
-        tabular.load(path)
+    result = tabular.load(path)
+    assert [p.title for p in result.papers] == ["A"]
+    assert [str(s) for s in result.skipped] == [
+        f"{path}:3: field 'authors': expected a list or a ';'-separated string, found int; skipped"
+    ]

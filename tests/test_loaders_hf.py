@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from loaders.detect import load_paths
-from loaders.errors import InputError
 from loaders.hf_papers import BOILERPLATE, load_api, load_listing, parse_listing
 from loaders.records import Paper, normalize_title
 from loaders.result import LoadResult
@@ -150,9 +149,9 @@ def test_title_without_abstract_is_kept_with_a_located_warning() -> None:
     ]
 
 
-def test_a_page_with_only_header_lines_is_an_error() -> None:
-    with pytest.raises(InputError, match=r"header\.txt: no paper entries found"):
-        parse_listing("new\n\nSubscribe\n\nbyAK and the research community\n\nApr 3\n", "header.txt")
+def test_a_page_with_only_header_lines_has_no_papers() -> None:
+    result = parse_listing("new\n\nSubscribe\n\nbyAK and the research community\n\nApr 3\n", "header.txt")
+    assert result.papers == [] and result.skipped == []
 
 
 def test_hf_daily_papers_api_json() -> None:
