@@ -8,39 +8,43 @@ concept (``knowledge distillation``) to a technique (``distillation``), the conc
 ``technique`` and its paper also gets a ``USES_TECHNIQUE`` edge (evidence = the concept's surface form);
 in the paper-paper projection the pair counts once, as the technique.
 
+Every concept and technique node has a ``specificity`` (:mod:`graph.specificity`), technique nodes a
+``broad`` flag from the vocabulary, and each ``USES_TECHNIQUE`` edge a ``role`` (``uses``, ``compares``,
+``mentions``). The name a paper introduces (:mod:`graph.names`) is a concept node with ``method: true``.
+RELATED_TO follows :mod:`graph.relatedness`: only techniques a paper *uses* count, and broad evidence
+alone never links.
+
 >>> from loaders.records import Paper
 >>> from graph.extraction import ConceptHit, PaperExtraction
->>> a = Paper(id="arxiv:1", title="A", abstract="")
->>> b = Paper(id="arxiv:2", title="B", abstract="")
->>> hit = ConceptHit("rectified flow", "rectified flow", 0.7, 1)
->>> G = build_graph([a, b], {"arxiv:1": PaperExtraction("arxiv:1", [hit]),
-...                          "arxiv:2": PaperExtraction("arxiv:2", [hit])}, {}, options=BuildOptions(min_weight=0))
+>>> a, b, c = (Paper(id=f"arxiv:{i}", title=t, abstract="") for i, t in enumerate("ABC"))
+>>> hits = [ConceptHit("rectified flow", "rectified flow", 0.7, 1), ConceptHit("one-step", "one-step", 0.6, 2)]
+>>> G = build_graph([a, b, c], {"arxiv:1": PaperExtraction("arxiv:1", hits),
+...                             "arxiv:2": PaperExtraction("arxiv:2", hits)}, {})
 >>> sorted(G.nodes)
-['concept:rectified flow', 'paper:arxiv:1', 'paper:arxiv:2']
+['concept:one-step', 'concept:rectified flow', 'paper:arxiv:0', 'paper:arxiv:1', 'paper:arxiv:2']
 >>> G.edges["paper:arxiv:1", "paper:arxiv:2", "RELATED_TO"]["shared"]
-['rectified flow']
+['one-step', 'rectified flow']
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import networkx as nx
-import numpy as np
-from scipy import sparse
 
 from graph import schema
 from graph.errors import ConfigError, InputError
-from graph.extraction import ConceptHit, PaperExtraction
+from graph.extraction import ROLES, ConceptHit, PaperExtraction
+from graph.names import introduced_names, mention_citations
+from graph.relatedness import ItemCut, evidence_from_graph, paper_items, related_pairs
+from graph.specificity import specificity
 from loaders.records import Paper, clean_text, normalize_title
 
-__all__ = ["BuildOptions", "TechniqueInfo", "author_key", "build_graph", "paper_items"]
+__all__ = ["BuildOptions", "TechniqueInfo", "author_key", "build_graph"]
 
 
 class TechniqueInfo(Protocol):
@@ -58,7 +62,8 @@ class BuildOptions:
     """Parameters of the build.
 
     ``k``: RELATED_TO links each paper keeps to its strongest neighbours (an edge is kept when it is in the
-    top-k of either end, so a popular paper can have more); ``min_weight``: weaker links are dropped;
+    top-k of either end, so a popular paper can have more); ``min_weight``: links whose summed specificity
+    is lower are dropped (the evidence rule of :mod:`graph.relatedness` applies first);
     ``max_concept_df``: concepts used by more than this share of papers link nothing (they still get their
     HAS_CONCEPT edges); ``max_technique_df``: the same for techniques; ``max_item_papers``: an absolute cap
     on the papers an item may have and still link (keeps the projection near-linear on huge corpora);
@@ -67,13 +72,17 @@ class BuildOptions:
     """
 
     k: int = 10
-    min_weight: float = 1.0
+    min_weight: float = 0.0
     max_concept_df: float = 0.1
     max_technique_df: float = 0.5
     max_item_papers: int = 2000
     max_concepts_per_paper: int = 10
     shared_labels: int = 5
     mention_citations: bool = True
+
+    def item_cut(self) -> ItemCut:
+        """The df cuts of these options (which items may link papers)."""
+        return ItemCut(self.max_concept_df, self.max_technique_df, self.max_item_papers)
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` for values outside their range."""
@@ -119,6 +128,7 @@ def _paper_attrs(paper: Paper) -> dict[str, Any]:
             "url": paper.urls.get("paper"),
             "code_url": paper.urls.get("code"),
             "sources": [str(s) for s in paper.sources],
+            "references": list(paper.references),
         }
     )
 
@@ -130,8 +140,9 @@ class _Concepts:
     surfaces: dict[str, Counter[str]]
     papers: dict[str, set[str]]
     technique: dict[str, str]
+    methods: set[str]
 
-    def attrs(self, key: str) -> dict[str, Any]:
+    def attrs(self, key: str, spec: float) -> dict[str, Any]:
         counts = self.surfaces[key]
         label = min(counts, key=lambda s: (-counts[s], s))
         return _clean(
@@ -142,6 +153,8 @@ class _Concepts:
                 "aliases": sorted(s for s in counts if s != label),
                 "df": len(self.papers[key]),
                 "technique": self.technique.get(key),
+                "specificity": round(spec, 4),
+                "method": True if key in self.methods else None,
             }
         )
 
@@ -162,6 +175,8 @@ def _check_inputs(
                 raise InputError(
                     f"paper {pid!r} uses technique {hit.key!r} that the vocabulary lacks", field="techniques"
                 )
+            if hit.role not in ROLES:
+                raise InputError(f"paper {pid!r}: technique {hit.key!r} has unknown role {hit.role!r}", field="role")
 
 
 def _kept_concepts(extraction: PaperExtraction | None, limit: int) -> list[ConceptHit]:
@@ -178,6 +193,7 @@ def _gather_concepts(
     kept: Mapping[str, list[ConceptHit]],
     techniques: Mapping[str, Any],
     technique_for_phrase: Callable[[str], str | None] | None,
+    methods: Mapping[str, list[tuple[str, str]]],
 ) -> _Concepts:
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     used_by: dict[str, set[str]] = defaultdict(set)
@@ -185,16 +201,24 @@ def _gather_concepts(
         for hit in hits:
             surfaces[hit.key][hit.surface or hit.key] += 1
             used_by[hit.key].add(pid)
+    method_keys: set[str] = set()
+    for pid, names in methods.items():
+        for key, name in names:
+            surfaces[key][name] += 1
+            used_by[key].add(pid)
+            method_keys.add(key)
     tied: dict[str, str] = {}
     if technique_for_phrase is not None:
         for key in sorted(surfaces):
+            if key in method_keys:
+                continue
             tech = technique_for_phrase(key) or technique_for_phrase(surfaces[key].most_common(1)[0][0])
             if tech is None:
                 continue
             if tech not in techniques:
                 raise InputError(f"concept {key!r} maps to unknown technique {tech!r}", field="technique")
             tied[key] = tech
-    return _Concepts(dict(surfaces), dict(used_by), tied)
+    return _Concepts(dict(surfaces), dict(used_by), tied, method_keys)
 
 
 def _technique_uses(
@@ -202,18 +226,18 @@ def _technique_uses(
     extractions: Mapping[str, PaperExtraction],
     kept: Mapping[str, list[ConceptHit]],
     concepts: _Concepts,
-) -> dict[str, dict[str, str]]:
-    """paper id -> technique key -> evidence (vocabulary hits first, then tied concepts)."""
-    uses: dict[str, dict[str, str]] = {}
+) -> dict[str, dict[str, tuple[str, str]]]:
+    """paper id -> technique key -> (evidence, role): vocabulary hits first, then tied concepts (``uses``)."""
+    uses: dict[str, dict[str, tuple[str, str]]] = {}
     for paper in papers:
-        found: dict[str, str] = {}
+        found: dict[str, tuple[str, str]] = {}
         extraction = extractions.get(paper.id)
         for hit in extraction.techniques if extraction else []:
-            found.setdefault(hit.key, hit.evidence)
+            found.setdefault(hit.key, (hit.evidence, hit.role))
         for hit in kept[paper.id]:
             tech = concepts.technique.get(hit.key)
             if tech is not None:
-                found.setdefault(tech, hit.surface or hit.key)
+                found.setdefault(tech, (hit.surface or hit.key, "uses"))
         uses[paper.id] = found
     return uses
 
@@ -228,7 +252,7 @@ def _technique_closure(used: Iterable[str], techniques: Mapping[str, TechniqueIn
     return sorted(keep)
 
 
-def _technique_attrs(tech: TechniqueInfo, df: int) -> dict[str, Any]:
+def _technique_attrs(tech: TechniqueInfo, df: int, spec: float) -> dict[str, Any]:
     return _clean(
         {
             "kind": schema.TECHNIQUE,
@@ -238,24 +262,14 @@ def _technique_attrs(tech: TechniqueInfo, df: int) -> dict[str, Any]:
             "aliases": sorted(set(tech.aliases or [])),
             "parent": tech.parent,
             "df": df,
+            "specificity": round(spec, 4),
+            "broad": True if _is_broad(tech) else None,
         }
     )
 
 
-def paper_items(concept_keys: Iterable[str], technique_keys: Iterable[str], tied: Mapping[str, str]) -> list[str]:
-    """The items (node ids) a paper links through: its techniques, and its concepts not tied to one.
-
-    >>> paper_items(["knowledge distillation", "one-step"], ["distillation"],
-    ...             {"knowledge distillation": "distillation"})
-    ['concept:one-step', 'technique:distillation']
-    """
-    items = {schema.node_id(schema.TECHNIQUE, t) for t in technique_keys}
-    for key in concept_keys:
-        if key in tied:
-            items.add(schema.node_id(schema.TECHNIQUE, tied[key]))
-        else:
-            items.add(schema.node_id(schema.CONCEPT, key))
-    return sorted(items)
+def _is_broad(tech: TechniqueInfo) -> bool:
+    return bool(getattr(tech, "broad", False))
 
 
 def _authors(papers: Sequence[Paper]) -> tuple[dict[str, str], list[tuple[str, str, int]]]:
@@ -275,7 +289,7 @@ def _authors(papers: Sequence[Paper]) -> tuple[dict[str, str], list[tuple[str, s
 
 
 def _citations(papers: Sequence[Paper], use_mentions: bool) -> dict[tuple[str, str], dict[str, Any]]:
-    """CITES edges between corpus papers: from references, then inferred from name mentions."""
+    """CITES edges between corpus papers: from references, then inferred from introduced names."""
     ids = {p.id for p in papers}
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for paper in papers:
@@ -290,172 +304,15 @@ def _citations(papers: Sequence[Paper], use_mentions: bool) -> dict[tuple[str, s
     return edges
 
 
-#: Words at least this frequent in English (wordfreq's Zipf scale: 3 = once per million words) are
-#: dictionary words, never method names.
-DICTIONARY_ZIPF = 3.0
+def _method_concepts(papers: Sequence[Paper]) -> dict[str, list[tuple[str, str]]]:
+    """paper id -> (concept key, name) of the method names it introduces (title prefix, "we propose NAME")."""
+    from graph.concepts.normalize import concept_key
 
-_TITLE_NAME = re.compile(r"^\s*[\"'“‘`]?([^\s:\"'“”‘’`]+)[\"'”’`]?\s*:\s+\S")
-_TOKEN = re.compile(r"\w+(?:[-.]\w+)*")
-
-
-def is_distinctive_name(name: str) -> bool:
-    """Whether a title-prefix name is specific enough to infer a citation from a mention of it.
-
-    Distinctive: not an English dictionary word, and at least 4 characters long or marked as a name by
-    mixed case (``ViT``), digits or a hyphen; a short all-caps acronym (``VLM``) is too generic.
-
-    >>> [is_distinctive_name(n) for n in ["SlimFlow", "UNITER", "LLaVA-Med", "ViT", "UNIT", "VLM", "Flow"]]
-    [True, True, True, True, False, False, False]
-    """
-    from wordfreq import zipf_frequency
-
-    if len(name) < 3 or not any(c.isalpha() for c in name):
-        return False
-    mixed_case = any(c.isupper() for c in name[1:]) and any(c.islower() for c in name)
-    marked = mixed_case or "-" in name or any(c.isdigit() for c in name)
-    if len(name) < 4 and not marked:
-        return False
-    return zipf_frequency(name.lower(), "en") < DICTIONARY_ZIPF
-
-
-def introduced_name(title: str) -> str | None:
-    """The method/model name a title introduces in its prefix ("SlimFlow: Training ..."), if distinctive.
-
-    >>> introduced_name("SlimFlow: Training Smaller One-Step Diffusion Models with Rectified Flow")
-    'SlimFlow'
-    >>> introduced_name("Monitoring: A Survey") is None, introduced_name("Improving Rectified Flows") is None
-    (True, True)
-    """
-    match = _TITLE_NAME.match(title)
-    if match is None:
-        return None
-    name = match.group(1)
-    return name if is_distinctive_name(name) else None
-
-
-def _introducers(papers: Sequence[Paper]) -> dict[str, str]:
-    """Distinctive name -> the one paper introducing it (names two papers introduce are dropped)."""
-    found: dict[str, list[str]] = defaultdict(list)
+    found: dict[str, list[tuple[str, str]]] = {}
     for paper in papers:
-        name = introduced_name(paper.title)
-        if name:
-            found[name].append(paper.id)
-    return {name: ids[0] for name, ids in found.items() if len(ids) == 1}
-
-
-def _mentioned(text: str, names: Mapping[str, str]) -> set[str]:
-    """Names (case-sensitive, whole words; ``SlimFlow-based`` mentions ``SlimFlow``) found in ``text``."""
-    hits: set[str] = set()
-    for token in _TOKEN.findall(text):
-        if token in names:
-            hits.add(token)
-        else:
-            head = token.split("-", 1)[0].rstrip(".")
-            if head in names:
-                hits.add(head)
-    return hits
-
-
-def mention_citations(papers: Sequence[Paper]) -> list[tuple[str, str, str]]:
-    """Inferred citations ``(citing id, cited id, name)``: an abstract names what another paper introduces.
-
-    Never a paper citing itself, and never a paper citing one published after it (when both dates exist).
-    """
-    names = _introducers(papers)
-    if not names:
-        return []
-    by_id = {p.id: p for p in papers}
-    found: list[tuple[str, str, str]] = []
-    for paper in papers:
-        for name in sorted(_mentioned(paper.abstract, names)):
-            cited = by_id[names[name]]
-            if cited.id == paper.id:
-                continue
-            if paper.published and cited.published and cited.published[:10] > paper.published[:10]:
-                continue
-            found.append((paper.id, cited.id, name))
-    return sorted(found)
-
-
-@dataclass
-class Projection:
-    """What the paper-paper projection reads: each paper's items, display labels, and the df cut."""
-
-    items_of: Mapping[str, Sequence[str]]
-    labels: Mapping[str, str]
-    links: Callable[[str, int], bool]
-
-
-def _idf(projection: Projection) -> dict[str, float]:
-    """IDF ``log(1 + N / df)`` of every item that passes the df cut."""
-    n = len(projection.items_of)
-    df = Counter(item for items in projection.items_of.values() for item in set(items))
-    return {item: math.log(1 + n / d) for item, d in sorted(df.items()) if projection.links(item, d)}
-
-
-def _item_matrix(papers: Sequence[str], projection: Projection, idf: Mapping[str, float]) -> sparse.csr_matrix:
-    """Papers x linking items, valued sqrt(idf): the product of two rows is their shared IDF sum."""
-    column = {item: j for j, item in enumerate(idf)}
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, pid in enumerate(papers):
-        for item in sorted(set(projection.items_of[pid])):
-            if item in column:
-                rows.append(i)
-                cols.append(column[item])
-    values = np.sqrt(np.array([idf[item] for item in idf], dtype=np.float64))[np.array(cols, dtype=np.int64)]
-    return sparse.csr_matrix((values, (rows, cols)), shape=(len(papers), len(idf)))
-
-
-def _top_k_pairs(X: sparse.csr_matrix, k: int, min_weight: float, block: int = 512) -> set[tuple[int, int]]:
-    """Index pairs (i < j) where j is among i's k strongest neighbours or the reverse.
-
-    Candidates come from the inverted index (``X.T``: item -> papers), one block of papers at a time, so
-    only pairs that share an item are ever scored. Ties break towards the smaller index.
-    """
-    XT = X.T.tocsr()
-    chosen: set[tuple[int, int]] = set()
-    for start in range(0, X.shape[0], block):
-        scores = (X[start : start + block] @ XT).tocsr()
-        for r in range(scores.shape[0]):
-            i = start + r
-            lo, hi = scores.indptr[r], scores.indptr[r + 1]
-            idx, w = scores.indices[lo:hi], scores.data[lo:hi]
-            keep = (idx != i) & (w >= min_weight - 1e-9)
-            idx, w = idx[keep], w[keep]
-            if len(idx) > k:
-                idx = idx[np.lexsort((idx, -w))[:k]]
-            chosen.update((min(i, int(j)), max(i, int(j))) for j in idx)
-    return chosen
-
-
-def related_pairs(
-    projection: Projection, k: int, min_weight: float, n_shared: int
-) -> list[tuple[str, str, float, list[str]]]:
-    """Sparse top-k RELATED_TO pairs ``(a, b, weight, shared labels)`` with ``a < b``, sorted.
-
-    ``weight`` is the IDF sum over the items both papers have (rounded to 4 places); ``shared`` the labels
-    of the ``n_shared`` most specific of them (highest IDF first).
-    """
-    if k == 0:
-        return []
-    papers = sorted(projection.items_of)
-    idf = _idf(projection)
-    if not idf:
-        return []
-    pairs = _top_k_pairs(_item_matrix(papers, projection, idf), k, min_weight)
-    result: list[tuple[str, str, float, list[str]]] = []
-    for i, j in sorted(pairs):
-        a, b = papers[i], papers[j]
-        common = sorted(
-            (set(projection.items_of[a]) & set(projection.items_of[b])) & idf.keys(),
-            key=lambda item: (-idf[item], projection.labels.get(item, item)),
-        )
-        weight = round(math.fsum(idf[item] for item in common), 4)
-        if weight >= min_weight:
-            labels = [projection.labels.get(item, item) for item in common[:n_shared]]
-            result.append((*schema.related_pair(a, b), weight, labels))
-    return result
+        names = introduced_names(paper.title, paper.abstract)
+        found[paper.id] = [(concept_key(name), name) for name in names if concept_key(name)]
+    return found
 
 
 def build_graph(
@@ -475,62 +332,67 @@ def build_graph(
     _check_inputs(papers, extractions, techniques)
     papers = sorted(papers, key=lambda p: p.id)
     kept = {p.id: _kept_concepts(extractions.get(p.id), options.max_concepts_per_paper) for p in papers}
-    concepts = _gather_concepts(kept, techniques, technique_for_phrase)
+    methods = _method_concepts(papers)
+    concepts = _gather_concepts(kept, techniques, technique_for_phrase, methods)
     uses = _technique_uses(papers, extractions, kept, concepts)
     tech_df = Counter(t for found in uses.values() for t in found)
     author_names, authored = _authors(papers)
 
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
-    items_of: dict[str, list[str]] = {}
+    item_df: Counter[str] = Counter()
     for paper in papers:
         pid = schema.node_id(schema.PAPER, paper.id)
         nodes[pid] = _paper_attrs(paper)
         for hit in kept[paper.id]:
             attrs = {"kind": schema.HAS_CONCEPT, "score": round(float(hit.score), 6), "rank": int(hit.rank)}
             edges.append((pid, schema.node_id(schema.CONCEPT, hit.key), schema.HAS_CONCEPT, attrs))
-        for tech, evidence in uses[paper.id].items():
-            attrs = _clean({"kind": schema.USES_TECHNIQUE, "evidence": evidence})
+        for key, _ in methods[paper.id]:
+            if key not in {h.key for h in kept[paper.id]}:
+                attrs = {"kind": schema.HAS_CONCEPT, "score": 1.0, "rank": 0}
+                edges.append((pid, schema.node_id(schema.CONCEPT, key), schema.HAS_CONCEPT, attrs))
+        for tech, (evidence, role) in uses[paper.id].items():
+            attrs = _clean({"kind": schema.USES_TECHNIQUE, "evidence": evidence, "role": role})
             edges.append((pid, schema.node_id(schema.TECHNIQUE, tech), schema.USES_TECHNIQUE, attrs))
-        items_of[pid] = paper_items([h.key for h in kept[paper.id]], uses[paper.id], concepts.technique)
+        concept_keys = [h.key for h in kept[paper.id]] + [key for key, _ in methods[paper.id]]
+        used = [t for t, (_, role) in uses[paper.id].items() if role == "uses"]
+        for item in paper_items(concept_keys, used, concepts.technique):
+            item_df[item] += 1
+    n = len(papers)
     for key in concepts.surfaces:
-        nodes[schema.node_id(schema.CONCEPT, key)] = concepts.attrs(key)
+        nid = schema.node_id(schema.CONCEPT, key)
+        nodes[nid] = concepts.attrs(key, specificity(item_df.get(nid, len(concepts.papers[key])), n))
     for key in _technique_closure(tech_df, techniques):
         tech = techniques[key]
-        nodes[schema.node_id(schema.TECHNIQUE, key)] = _technique_attrs(tech, tech_df.get(key, 0))
+        nid = schema.node_id(schema.TECHNIQUE, key)
+        spec = specificity(item_df.get(nid, tech_df.get(key, 0)), n, broad=_is_broad(tech))
+        nodes[nid] = _technique_attrs(tech, tech_df.get(key, 0), spec)
         if tech.parent and tech.parent in techniques:
             edges.append(
-                (
-                    schema.node_id(schema.TECHNIQUE, key),
-                    schema.node_id(schema.TECHNIQUE, tech.parent),
-                    schema.SUBTYPE_OF,
-                    {"kind": schema.SUBTYPE_OF},
-                )
+                (nid, schema.node_id(schema.TECHNIQUE, tech.parent), schema.SUBTYPE_OF, {"kind": schema.SUBTYPE_OF})
             )
     for key, name in author_names.items():
         nodes[schema.node_id(schema.AUTHOR, key)] = {"kind": schema.AUTHOR, "key": key, "name": name}
     for aid, pid, position in authored:
         edges.append((aid, pid, schema.AUTHORED, {"kind": schema.AUTHORED, "position": position}))
-    for (citing, cited), attrs in _citations(papers, options.mention_citations).items():
+    cites = _citations(papers, options.mention_citations)
+    for (citing, cited), attrs in cites.items():
         edges.append((schema.node_id(schema.PAPER, citing), schema.node_id(schema.PAPER, cited), schema.CITES, attrs))
-    labels = {nid: attrs.get("label", nid) for nid, attrs in nodes.items() if attrs["kind"] != schema.PAPER}
-    projection = Projection(items_of, labels, _cut_for(options, len(papers)))
-    for a, b, weight, shared in related_pairs(projection, options.k, options.min_weight, options.shared_labels):
-        attrs = {"kind": schema.RELATED_TO, "weight": weight, "shared": shared}
+    evidence = evidence_from_graph(_graph(nodes, edges))
+    cut = options.item_cut().for_corpus(n)
+    for a, b, link in related_pairs(evidence, cut, options.k, options.min_weight, options.shared_labels):
+        attrs = {"kind": schema.RELATED_TO, "weight": link.weight, "text": link.text, "shared": link.shared}
         edges.append((a, b, schema.RELATED_TO, attrs))
+    return _graph(nodes, edges)
 
+
+Edge = tuple[str, str, str, dict[str, Any]]
+
+
+def _graph(nodes: Mapping[str, dict[str, Any]], edges: Iterable[Edge]) -> nx.MultiDiGraph:
+    """The graph of ``nodes`` and ``edges``, inserted in sorted order (so serialisations are stable)."""
     G = nx.MultiDiGraph()
     G.add_nodes_from(sorted(nodes.items()))
     for u, v, key, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2])):
         G.add_edge(u, v, key=key, **attrs)
     return G
-
-
-def _cut_for(options: BuildOptions, n_papers: int) -> Callable[[str, int], bool]:
-    """Whether an item used by ``df`` papers may link papers (the df cuts of :class:`BuildOptions`)."""
-
-    def links(item: str, df: int) -> bool:
-        share = options.max_technique_df if item.startswith(schema.TECHNIQUE + ":") else options.max_concept_df
-        return 2 <= df <= options.max_item_papers and df <= max(2.0, share * n_papers)
-
-    return links

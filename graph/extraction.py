@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from graph.schema import TECHNIQUE_ROLES
+
 
 @dataclass(frozen=True)
 class ConceptHit:
@@ -22,12 +24,18 @@ class ConceptHit:
     rank: int
 
 
+#: Roles of a technique in a paper, strongest first: the paper uses it, compares with it (a baseline), or only
+#: mentions it (a negation such as "without distillation", "unlike GANs").
+ROLES = TECHNIQUE_ROLES
+
+
 @dataclass(frozen=True)
 class TechniqueHit:
-    """A vocabulary technique found in one paper, with the matched text as ``evidence``."""
+    """A vocabulary technique found in one paper, with the matched text as ``evidence`` and its ``role``."""
 
     key: str
     evidence: str
+    role: str = "uses"
 
 
 @dataclass

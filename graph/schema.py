@@ -90,7 +90,16 @@ NODES: dict[str, NodeSpec] = {
             CONCEPT,
             "Concept",
             "key",
-            {"key": STRING, "label": STRING, "aliases": STRING_LIST, "df": INT, "technique": STRING, **_ANALYSIS},
+            {
+                "key": STRING,
+                "label": STRING,
+                "aliases": STRING_LIST,
+                "df": INT,
+                "technique": STRING,
+                "specificity": FLOAT,
+                "method": INT,
+                **_ANALYSIS,
+            },
         ),
         NodeSpec(
             TECHNIQUE,
@@ -103,6 +112,8 @@ NODES: dict[str, NodeSpec] = {
                 "aliases": STRING_LIST,
                 "parent": STRING,
                 "df": INT,
+                "specificity": FLOAT,
+                "broad": INT,
                 **_ANALYSIS,
             },
         ),
@@ -114,13 +125,23 @@ RELATIONSHIPS: dict[str, RelSpec] = {
     spec.type: spec
     for spec in (
         RelSpec(HAS_CONCEPT, PAPER, CONCEPT, properties={"score": FLOAT, "rank": INT}),
-        RelSpec(USES_TECHNIQUE, PAPER, TECHNIQUE, properties={"evidence": STRING}),
+        RelSpec(USES_TECHNIQUE, PAPER, TECHNIQUE, properties={"evidence": STRING, "role": STRING}),
         RelSpec(CITES, PAPER, PAPER, properties={"via": STRING, "evidence": STRING}),
-        RelSpec(RELATED_TO, PAPER, PAPER, directed=False, properties={"weight": FLOAT, "shared": STRING_LIST}),
+        RelSpec(
+            RELATED_TO, PAPER, PAPER, directed=False, properties={"weight": FLOAT, "text": FLOAT, "shared": STRING_LIST}
+        ),
         RelSpec(SUBTYPE_OF, TECHNIQUE, TECHNIQUE),
         RelSpec(AUTHORED, AUTHOR, PAPER, properties={"position": INT}),
     )
 }
+
+#: Roles of a technique in a paper (the ``role`` of USES_TECHNIQUE): relatedness reads ``uses`` only.
+TECHNIQUE_ROLES = ("uses", "compares", "mentions")
+
+#: Flags (``method`` on Concept: the name a paper introduces; ``broad`` on Technique: an umbrella technique)
+#: are ``True`` in NetworkX and absent otherwise; typed ``int`` (1) for Neo4j. ``specificity`` (0..1, higher =
+#: more specific, :mod:`graph.specificity`) is on every Concept and Technique. Paper nodes also carry
+#: ``references`` (ids, in graph files only) for citation evidence in ``similar``.
 
 #: Values of the ``via`` property of CITES edges (named so that it never collides with node-link's
 #: ``source``/``target`` fields in graph.json).

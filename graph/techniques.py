@@ -35,9 +35,9 @@ from typing import Any
 import yaml
 
 from graph.errors import NotFoundError, VocabularyError
-from graph.extraction import TechniqueHit
+from graph.extraction import ROLES, TechniqueHit
 
-__all__ = ["ENV_VAR", "Technique", "Vocabulary", "default_vocabulary_path", "normalize_text"]
+__all__ = ["ENV_VAR", "Technique", "Vocabulary", "default_vocabulary_path", "normalize_text", "technique_role"]
 
 #: Environment variable: extra vocabulary files, separated by ``os.pathsep``, loaded after the default.
 ENV_VAR = "PAPERKG_TECHNIQUES"
@@ -51,7 +51,7 @@ _SEP_UNIT = "\x00"  # the trie unit of a separator (hyphen or whitespace)
 _END = ""  # trie marker: an alias ends here
 _TEXT_FIELDS = ("key", "label", "family", "parent")
 _LIST_FIELDS = ("aliases", "acronyms", "patterns")
-_FLAG_FIELDS = ("extend", "remove")
+_FLAG_FIELDS = ("extend", "remove", "broad")
 _FIELDS = (*_TEXT_FIELDS, *_LIST_FIELDS, *_FLAG_FIELDS)
 
 
@@ -60,7 +60,8 @@ class Technique:
     """One vocabulary entry.
 
     ``aliases`` are case-insensitive phrases, ``acronyms`` exact-case forms, ``patterns`` regexes;
-    ``parent`` is the key of the more general technique (a ``SUBTYPE_OF`` edge) or ``None``.
+    ``parent`` is the key of the more general technique (a ``SUBTYPE_OF`` edge) or ``None``; ``broad``
+    marks an umbrella technique (transformers, LLMs, fine-tuning): too common to relate two papers alone.
     """
 
     key: str
@@ -70,6 +71,7 @@ class Technique:
     parent: str | None = None
     acronyms: list[str] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
+    broad: bool = False
 
     @property
     def surface_forms(self) -> list[str]:
@@ -326,16 +328,16 @@ class Vocabulary:
         return sorted((t.key, t.parent) for t in self.techniques.values() if t.parent is not None)
 
     def _first_hits(self, text: str) -> list[TechniqueHit]:
+        """One hit per technique in text order: its strongest role over all mentions, with that evidence."""
         normal, offsets = normalize_text(text)
         hits: dict[str, TechniqueHit] = {}
         for span in self._matcher.spans(normal):
-            if span.key not in hits:
-                start, end = (
-                    (span.start, span.end)
-                    if offsets is None
-                    else (offsets[span.start], offsets[span.end - 1] + 1)
-                )
-                hits[span.key] = TechniqueHit(span.key, text[start:end])
+            role = technique_role(normal, span.start, span.end)
+            known = hits.get(span.key)
+            if known is not None and ROLES.index(known.role) <= ROLES.index(role):
+                continue
+            start, end = (span.start, span.end) if offsets is None else (offsets[span.start], offsets[span.end - 1] + 1)
+            hits[span.key] = TechniqueHit(span.key, text[start:end], role)
         return list(hits.values())
 
     def _with_ancestors(self, hits: list[TechniqueHit]) -> list[TechniqueHit]:
@@ -349,6 +351,52 @@ class Vocabulary:
                     result.append(TechniqueHit(ancestor, hit.evidence))
                     added.add(ancestor)
         return result
+
+
+# ---------------------------------------------------------------- roles
+
+#: Words before a technique (same clause, at most :data:`ROLE_WINDOW` words back) that make it a baseline.
+_COMPARES = re.compile(
+    r"\b(?:compar(?:e|es|ed|ing) (?:favou?rably )?(?:with|to|against)|comparisons? (?:with|to|against)|"
+    r"in comparison (?:with|to)|"
+    r"outperform(?:s|ing|ed)?|surpass(?:es|ing|ed)?|than|versus|vs|baselines?|relative to|"
+    r"improves? (?:up)?on|beats?|competitive with)\b",
+    re.IGNORECASE,
+)
+#: Words before a technique that negate it: the paper does without it.
+_NEGATES = re.compile(
+    r"\b(?:without|unlike|instead of|rather than|no need (?:for|of)|free of|eliminat(?:es|ing|ed) the need for|"
+    r"(?:does|do|did) not (?:require|need|use|rely on)|avoid(?:s|ing)?|replac(?:es|ing|ed)|"
+    r"in contrast to|as opposed to|alternative to|dispens(?:es|ing) with)\b",
+    re.IGNORECASE,
+)
+_AFTER_NEGATES = re.compile(r"-(?:free|less)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;:!?,()]|\b(?:but|while|whereas|we|our)\b", re.IGNORECASE)
+
+#: How many words before a technique name are read for its role.
+ROLE_WINDOW = 6
+
+
+def technique_role(text: str, start: int, end: int) -> str:
+    """The role of the technique named at ``text[start:end]``: ``uses``, ``compares`` or ``mentions``.
+
+    Read from the words just before it in the same clause ("compared with X", "outperforms X",
+    "unlike X", "without X") and the suffix right after it ("X-free").
+
+    >>> t = "SCott is faster than InstaFlow, and uses consistency distillation without GANs."
+    >>> [technique_role(t, t.index(w), t.index(w) + len(w)) for w in ("InstaFlow", "consistency", "GANs")]
+    ['compares', 'uses', 'mentions']
+    """
+    if _AFTER_NEGATES.match(text, end):
+        return "mentions"
+    before = text[max(0, start - 80) : start]
+    clause = _CLAUSE_END.split(before)[-1]
+    window = " ".join(clause.split()[-ROLE_WINDOW:])
+    if _NEGATES.search(window):
+        return "mentions"
+    if _COMPARES.search(window):
+        return "compares"
+    return "uses"
 
 
 # ---------------------------------------------------------------- reading and validating files
@@ -366,24 +414,18 @@ def _read_entries(path: Path) -> Iterator[tuple[dict[str, Any], _Origin]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise VocabularyError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}", file=name, line=line
-        ) from exc
+        raise VocabularyError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=name, line=line) from exc
     if root is None:
         return
     items = _mapping(root, name, "the file")
     unknown = sorted(set(items) - {"techniques", "version"})
     if unknown:
-        raise VocabularyError(
-            f"unknown top-level key {unknown[0]!r}", file=name, line=_line(items[unknown[0]])
-        )
+        raise VocabularyError(f"unknown top-level key {unknown[0]!r}", file=name, line=_line(items[unknown[0]]))
     if "techniques" not in items:
         raise VocabularyError("no 'techniques' list", file=name, line=_line(root))
     entries = items["techniques"]
     if not isinstance(entries, yaml.SequenceNode):
-        raise VocabularyError(
-            "'techniques' must be a list", file=name, line=_line(entries), field="techniques"
-        )
+        raise VocabularyError("'techniques' must be a list", file=name, line=_line(entries), field="techniques")
     for index, node in enumerate(entries.value, start=1):
         yield _entry(node, name, index)
 
@@ -456,8 +498,8 @@ def _apply(entries: dict[str, tuple[Technique, _Origin]], data: dict[str, Any], 
         if key not in entries:
             raise origin.error(key, "cannot extend: no such technique", "extend")
         base, _ = entries[key]
-        merged = {name: getattr(base, name) for name in ("label", "family", "parent")}
-        merged.update({name: data[name] for name in ("label", "family", "parent") if name in data})
+        merged = {name: getattr(base, name) for name in ("label", "family", "parent", "broad")}
+        merged.update({name: data[name] for name in ("label", "family", "parent", "broad") if name in data})
         lists = {name: _unique([*getattr(base, name), *data.get(name, [])]) for name in _LIST_FIELDS}
         entries[key] = (Technique(key=key, **merged, **lists), origin)
         return
@@ -465,7 +507,12 @@ def _apply(entries: dict[str, tuple[Technique, _Origin]], data: dict[str, Any], 
         raise origin.error(key, f"defined twice in this file (first at line {entries[key][1].line})", "key")
     lists = {name: _unique(data.get(name, [])) for name in _LIST_FIELDS}
     technique = Technique(
-        key=key, label=data["label"], family=data["family"], parent=data.get("parent"), **lists
+        key=key,
+        label=data["label"],
+        family=data["family"],
+        parent=data.get("parent"),
+        broad=data.get("broad", False),
+        **lists,
     )
     entries[key] = (technique, origin)
 
@@ -511,9 +558,7 @@ def _check_pattern(pattern: str, key: str, origin: _Origin) -> None:
         raise origin.error(key, f"regex {pattern!r} matches the empty string", "patterns")
 
 
-def _check_unambiguous(
-    entries: Mapping[str, tuple[Technique, _Origin]], kind: str, case_sensitive: bool
-) -> None:
+def _check_unambiguous(entries: Mapping[str, tuple[Technique, _Origin]], kind: str, case_sensitive: bool) -> None:
     """Two techniques may not share an alias (compared as matched: separators and case ignored)."""
     owner: dict[str, tuple[str, str]] = {}
     for key, (technique, origin) in entries.items():

@@ -1,8 +1,8 @@
 """Questions about the graph: which paper is meant, why two papers are related, what is similar, what is top.
 
-Papers are named by id (``arxiv:2407.12718`` or ``paper:arxiv:2407.12718``), by title (case and
-punctuation ignored), by the name a title introduces (``SlimFlow`` for "SlimFlow: Training ..."), by a
-unique part of a title, or approximately (difflib). Several matches raise
+Papers (and, for views, any node) are named by id (``arxiv:2407.12718`` or ``paper:arxiv:2407.12718``), by
+title (case and punctuation ignored), by the name a title introduces (``SlimFlow`` for "SlimFlow: Training
+..."), by a unique part of a title, or approximately (difflib): :func:`resolve_node`. Several matches raise
 :class:`~graph.errors.AmbiguousNameError` listing them; none raises :class:`~graph.errors.NotFoundError`.
 """
 
@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import networkx as nx
 
 from graph import schema
-from graph.analysis.centrality import nodes_of_kind
+from graph.access import display_name, importance, node_kind, nodes_of_kind
 from graph.errors import AmbiguousNameError, ConfigError, NotFoundError
+from graph.relatedness import ItemCut, evidence_from_graph, score_one, score_pair
 from loaders.records import normalize_title
 
 #: How close (difflib ratio) an approximate title must be to count as a match.
@@ -29,12 +30,13 @@ PATH_EDGES = (schema.HAS_CONCEPT, schema.USES_TECHNIQUE, schema.CITES, schema.SU
 
 
 def _title(G: nx.MultiDiGraph, node: str) -> str:
-    data = G.nodes[node]
-    return str(data.get("title") or data.get("label") or data.get("name") or node)
+    return display_name(G, node)
 
 
 def _candidates(G: nx.MultiDiGraph, nodes: Iterable[str]) -> list[str]:
-    return [f"{_title(G, n)} ({schema.split_node_id(n)[1]})" for n in sorted(nodes)]
+    """Candidate lines for an ambiguity error, most important first (ties by id)."""
+    ordered = sorted(nodes, key=lambda n: (-importance(G, n), n))
+    return [f"{_title(G, n)} ({n if node_kind(G, n) != schema.PAPER else schema.split_node_id(n)[1]})" for n in ordered]
 
 
 def _one(G: nx.MultiDiGraph, name: str, found: list[str]) -> str | None:
@@ -50,34 +52,60 @@ def _prefix_name(title: str) -> str:
     return head.strip().casefold() if sep and " " not in head.strip() else ""
 
 
-def resolve_paper(G: nx.MultiDiGraph, name: str) -> str:
-    """The paper node id ``name`` refers to (see the module docstring for the rules, tried in order)."""
-    name = name.strip()
-    for nid in (name, schema.node_id(schema.PAPER, name)):
-        if nid in G and G.nodes[nid].get("kind") == schema.PAPER:
+def resolve_node(G: nx.MultiDiGraph, name: str, kinds: Sequence[str] = ()) -> str:
+    """The node id ``name`` refers to, among nodes of ``kinds`` (all kinds when empty). The one name
+    resolver of paperkg (``explain``, ``similar``, ``view --focus``); rules, tried in order:
+
+    a node id (``technique:lora``, ``paper:arxiv:1``) or a paper id without prefix (``arxiv:1``);
+    ``kind:`` + a name restricts the kinds; the exact title/label/key (case and punctuation ignored);
+    the name before a paper title's colon (``SlimFlow``); a unique run of whole words of a title or label;
+    an approximate title or label (difflib ratio >= :data:`FUZZY_CUTOFF`).
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("paper:arxiv:1", kind="paper", title="SlimFlow: Training Smaller One-Step Models")
+    >>> G.add_node("technique:lora", kind="technique", label="LoRA")
+    >>> [resolve_node(G, n) for n in ("arxiv:1", "slimflow", "technique:LoRA", "Training Smaller",
+    ...                                   "Slimflow: Training Smaler One-Step Model")]
+    ['paper:arxiv:1', 'paper:arxiv:1', 'technique:lora', 'paper:arxiv:1', 'paper:arxiv:1']
+    """
+    text = name.strip()
+    kinds = tuple(kinds) or tuple(schema.NODES)
+    kind, sep, rest = text.partition(":")
+    if sep and kind in schema.NODES:
+        kinds, text = (kind,), rest.strip()
+    for nid in (name.strip(), f"{kinds[0]}:{text}" if len(kinds) == 1 else "", schema.node_id(schema.PAPER, text)):
+        if nid in G and node_kind(G, nid) in kinds:
             return nid
-    papers = nodes_of_kind(G, schema.PAPER)
-    wanted = normalize_title(name)
+    wanted = normalize_title(text)
     if not wanted:
-        raise NotFoundError(f"no paper named {name!r}")
-    titles = {p: normalize_title(_title(G, p)) for p in papers}
+        raise NotFoundError(f"{name!r}: empty name; give an id, a title or a label")
+    nodes = [n for n in G.nodes if node_kind(G, n) in kinds]
+    keys = {n: {normalize_title(_title(G, n)), normalize_title(str(n).partition(":")[2])} for n in nodes}
     rules = (
-        lambda p: titles[p] == wanted,
-        lambda p: _prefix_name(_title(G, p)) == name.casefold(),
-        lambda p: wanted in titles[p],
+        lambda n: wanted in keys[n],
+        lambda n: node_kind(G, n) == schema.PAPER and _prefix_name(_title(G, n)) == text.casefold(),
+        lambda n: any(f" {wanted} " in f" {key} " for key in keys[n]),
     )
     for rule in rules:
-        found = _one(G, name, [p for p in papers if rule(p)])
+        found = _one(G, name, [n for n in nodes if rule(n)])
         if found:
             return found
-    by_title: dict[str, list[str]] = {}
-    for p, t in titles.items():
-        by_title.setdefault(t, []).append(p)
-    close = difflib.get_close_matches(wanted, sorted(by_title), n=5, cutoff=FUZZY_CUTOFF)
-    found = _one(G, name, [p for t in close for p in by_title[t]])
+    by_key: dict[str, list[str]] = {}
+    for n in nodes:
+        by_key.setdefault(normalize_title(_title(G, n)), []).append(n)
+    close = difflib.get_close_matches(wanted, sorted(by_key), n=5, cutoff=FUZZY_CUTOFF)
+    found = _one(G, name, [n for key in close for n in by_key[key]])
     if found:
         return found
-    raise NotFoundError(f"no paper matches {name!r} (try an id, a title or the name before the title's colon)")
+    what = "/".join(kinds) if len(kinds) < len(schema.NODES) else "node"
+    raise NotFoundError(
+        f"{name!r}: no {what} has this id, title or label (try an id, a title or the name before the title's colon)"
+    )
+
+
+def resolve_paper(G: nx.MultiDiGraph, name: str) -> str:
+    """The paper node id ``name`` refers to (:func:`resolve_node` restricted to papers)."""
+    return resolve_node(G, name, (schema.PAPER,))
 
 
 def _neighbours(G: nx.MultiDiGraph, paper: str, edge: str) -> set[str]:
@@ -136,6 +164,10 @@ class Explanation:
     title_b: str
     related_weight: float | None = None
     related_shared: list[str] = field(default_factory=list)
+    evidence_weight: float = 0.0
+    evidence_text: float = 0.0
+    evidence_shared: list[str] = field(default_factory=list)
+    evidence_links: bool = False
     shared_techniques: list[str] = field(default_factory=list)
     shared_concepts: list[str] = field(default_factory=list)
     citations: list[list[str]] = field(default_factory=list)
@@ -147,8 +179,14 @@ class Explanation:
         if self.related_weight is not None:
             through = ", ".join(self.related_shared)
             lines.append(f"- are directly related (weight {self.related_weight:g}) through: {through}")
+        elif self.evidence_links:
+            lines.append("- have specific shared evidence but are not linked (not in each other's top-k)")
         else:
-            lines.append("- are not directly related (not in each other's top-k)")
+            lines.append("- are not directly related (no specific evidence in common: broad items alone never link)")
+        lines.append(
+            f"- evidence: weight {self.evidence_weight:g} (summed specificity), text similarity "
+            f"{self.evidence_text:.2f}; shared, most specific first: {', '.join(self.evidence_shared) or 'nothing'}"
+        )
         if self.shared_techniques:
             lines.append(f"- share techniques: {', '.join(self.shared_techniques)}")
         if self.shared_concepts:
@@ -182,6 +220,8 @@ def explain(G: nx.MultiDiGraph, a: str, b: str) -> Explanation:
     related = G.get_edge_data(u, v, key=schema.RELATED_TO)
     citations = [p for p in (_citation_path(G, pa, pb), _citation_path(G, pb, pa)) if p]
     path = _evidence_path(G, pa, pb)
+    evidence = evidence_from_graph(G)
+    link = score_pair(evidence, ItemCut().for_corpus(len(evidence.items_of)), pa, pb)
     return Explanation(
         a=pa,
         b=pb,
@@ -189,6 +229,10 @@ def explain(G: nx.MultiDiGraph, a: str, b: str) -> Explanation:
         title_b=_title(G, pb),
         related_weight=related["weight"] if related else None,
         related_shared=list(related["shared"]) if related else [],
+        evidence_weight=link.weight,
+        evidence_text=link.text,
+        evidence_shared=link.shared,
+        evidence_links=link.links,
         shared_techniques=_specific_first(G, shared_t) + [f"{t} (family)" for t in _specific_first(G, via_family)],
         shared_concepts=_specific_first(G, shared_c),
         citations=[[_title(G, n) for n in p] for p in citations],
@@ -197,26 +241,38 @@ def explain(G: nx.MultiDiGraph, a: str, b: str) -> Explanation:
 
 
 class Similar(NamedTuple):
-    """A RELATED_TO neighbour: its paper id, title, link weight and shared items."""
+    """A paper similar to the one asked about: id, title, ranking ``score``, shared items (most specific
+    first), ``weight`` (summed specificity of the shared items), ``text`` (TF-IDF cosine of title+abstract)
+    and ``linked`` (whether the evidence is specific enough for a RELATED_TO link)."""
 
     paper_id: str
     title: str
-    weight: float
+    score: float
     shared: list[str]
+    weight: float
+    text: float
+    linked: bool
 
 
 def similar(G: nx.MultiDiGraph, x: str, k: int = 10) -> list[Similar]:
-    """The ``k`` papers most strongly RELATED_TO paper ``x`` (strongest first, ties by id)."""
+    """The ``k`` papers most related to paper ``x``, by the rule of :mod:`graph.relatedness` (the one behind
+    RELATED_TO): every paper sharing an item with ``x`` or near it by text is scored, best first; ties are
+    broken by text similarity, never by id alone. The item cuts are the build's defaults."""
     paper = resolve_paper(G, x)
-    found = []
-    edges = list(G.out_edges(paper, keys=True, data=True)) + list(G.in_edges(paper, keys=True, data=True))
-    for u, v, key, data in edges:
-        if key == schema.RELATED_TO:
-            other = v if u == paper else u
-            found.append(
-                Similar(schema.split_node_id(other)[1], _title(G, other), data["weight"], list(data["shared"]))
-            )
-    return sorted(found, key=lambda s: (-s.weight, s.paper_id))[:k]
+    evidence = evidence_from_graph(G)
+    cut = ItemCut().for_corpus(len(evidence.items_of))
+    return [
+        Similar(
+            schema.split_node_id(other)[1],
+            _title(G, other),
+            round(link.score, 4),
+            link.shared,
+            link.weight,
+            link.text,
+            link.links,
+        )
+        for other, link in score_one(evidence, cut, paper)[:k]
+    ]
 
 
 class Ranked(NamedTuple):

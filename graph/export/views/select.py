@@ -19,9 +19,10 @@ import networkx as nx
 
 from graph import schema
 from graph.access import community_of, display_name, importance, node_kind, targets
-from graph.errors import AmbiguousNameError, ConfigError, NotFoundError
+from graph.analysis.couse import co_use
+from graph.analysis.explain import resolve_node
+from graph.errors import ConfigError, NotFoundError
 from graph.export.views.items import CO_USED, induced_edges
-from loaders.records import normalize_title
 
 #: Relationship types drawn in the overview and community views.
 MAP_EDGES = (schema.RELATED_TO, schema.CITES, schema.USES_TECHNIQUE, schema.SUBTYPE_OF)
@@ -29,12 +30,12 @@ MAP_EDGES = (schema.RELATED_TO, schema.CITES, schema.USES_TECHNIQUE, schema.SUBT
 
 @dataclass
 class Selection:
-    """Node ids to draw (most important first) and a note on what was aggregated away (or None)."""
+    """Node ids to draw (most important first), a note on what was left out (or None), and the nodes
+    whose label always shows (the focus)."""
 
     ids: list[str]
     note: str | None = None
-    labelled: list[str] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    pinned: list[str] = field(default_factory=list)
 
 
 def check_budget(budget: int) -> None:
@@ -87,7 +88,7 @@ def overview(G: nx.MultiDiGraph, budget: int) -> Selection:
     papers, techniques = kinds.get(schema.PAPER, []), kinds.get(schema.TECHNIQUE, [])
     if len(papers) + len(techniques) <= budget:
         ids = ranked(G, papers) + ranked(G, techniques)
-        return Selection(ids, labelled=_labelled(G, papers, techniques, len(ids)))
+        return Selection(ids)
     kept_techniques = top(G, techniques, max(budget // 4, 1))
     members: dict[int | None, list[str]] = defaultdict(list)
     for nid in papers:
@@ -105,53 +106,28 @@ def overview(G: nx.MultiDiGraph, budget: int) -> Selection:
         note += f" {missing:,} small communities have no paper shown."
     note += " Open a community or a focus view (paperkg view --community N / --focus ...) for the rest."
     ids = kept_papers + kept_techniques
-    return Selection(ids, note, labelled=_labelled(G, kept_papers, kept_techniques, len(ids)))
-
-
-def _labelled(G: nx.Graph, papers: list[str], others: list[str], total: int) -> list[str] | None:
-    """Which nodes get a canvas label: all in small views, else the 30 most central papers + others."""
-    if total <= 50:
-        return None
-    return top(G, papers, 30) + list(others)
+    return Selection(ids, note)
 
 
 def resolve(G: nx.MultiDiGraph, name: str) -> str:
-    """The node id a user means by ``name``: a node id (``technique:distillation``), ``paper:<title>``,
-    or a bare title/label/key. Exact (normalised) matches win over substring matches.
+    """The node id a user means by ``name``: paperkg's one name resolver,
+    :func:`graph.analysis.explain.resolve_node` (ids, ``kind:`` + name, titles, labels, title-prefix names).
 
     Raises NotFoundError (with close candidates) or AmbiguousNameError.
     """
-    text = name.strip()
-    if text in G:
-        return text
-    kind, sep, rest = text.partition(":")
-    kinds = [kind] if sep and kind in schema.NODES else list(schema.NODES)
-    query = normalize_title(rest if sep and kind in schema.NODES else text)
-    if sep and kind in schema.NODES and f"{kind}:{rest.strip()}" in G:
-        return f"{kind}:{rest.strip()}"
-    if not query:
-        raise NotFoundError(f"{name!r}: empty name; give a node id like technique:<key> or a paper title")
-    exact, partial = [], []
-    for nid in G.nodes:
-        if node_kind(G, nid) not in kinds:
-            continue
-        keys = {normalize_title(display_name(G, nid)), normalize_title(str(nid).partition(":")[2])}
-        if query in keys:
-            exact.append(nid)
-        elif any(f" {query} " in f" {key} " for key in keys):
-            partial.append(nid)
-    for found in (exact, partial):
-        if len(found) == 1:
-            return found[0]
-        if found:
-            ranked_found = ranked(G, found)
-            raise AmbiguousNameError(name, [f"{nid} ({display_name(G, nid)})" for nid in ranked_found])
-    raise NotFoundError(f"{name!r}: no {'/'.join(kinds)} node has this id, title or label")
+    return resolve_node(G, name)
 
 
 def ego(G: nx.MultiDiGraph, centre: str, radius: int, budget: int) -> Selection:
-    """The nodes within ``radius`` hops of ``centre`` (direction ignored), nearest rings first; a ring
-    that does not fit the budget keeps its most important nodes."""
+    """The nodes within ``radius`` hops of ``centre`` (direction ignored), nearest rings first. A ring
+    that does not fit the budget keeps its most important nodes of each kind, in proportion to how many
+    of each kind it has, and the note says what was left out.
+
+    >>> G = nx.MultiDiGraph([("paper:a", f"concept:c{i}") for i in range(9)] + [("paper:a", "paper:b")])
+    >>> chosen = ego(G, "paper:a", 1, 5)
+    >>> len(chosen.ids), chosen.pinned, chosen.note.split(";")[0]
+    (5, ['paper:a'], 'Left out: 6 of the 10 nodes 1 hop from the focus (6 concepts)')
+    """
     check_budget(budget)
     if radius < 0:
         raise ConfigError(f"radius={radius}: must be 0 or more")
@@ -161,27 +137,41 @@ def ego(G: nx.MultiDiGraph, centre: str, radius: int, budget: int) -> Selection:
         ring = {n for node in frontier for n in itertools.chain(G.succ[node], G.pred[node])} - seen
         seen |= ring
         room = budget - len(chosen)
-        ring_ranked = ranked(G, ring)
-        if len(ring_ranked) > room:
-            note = (
-                f"Aggregated: {len(ring_ranked):,} nodes are {hop} hop(s) from the focus, over the "
-                f"{budget:,}-node budget; shown: the {room:,} most important (PageRank for papers, "
-                "number of papers for techniques and concepts)."
-            )
-            chosen += ring_ranked[:room]
+        if len(ring) > room:
+            kept = _by_kind_quota(G, ring, room)
+            note = _left_out(G, ring, kept, hop, budget)
+            chosen += kept
             break
-        chosen += ring_ranked
-        frontier = ring_ranked
-    others = [n for n in chosen[1:] if node_kind(G, n) != schema.PAPER]
-    papers = [n for n in chosen[1:] if node_kind(G, n) == schema.PAPER]
-    return Selection(chosen, note, labelled=_labelled_focus(G, centre, papers, others, len(chosen)))
+        frontier = ranked(G, ring)
+        chosen += frontier
+    return Selection(chosen, note, pinned=[centre])
 
 
-def _labelled_focus(
-    G: nx.Graph, centre: str, papers: list[str], others: list[str], total: int
-) -> list[str] | None:
-    labelled = _labelled(G, papers, others, total)
-    return None if labelled is None else [centre, *labelled]
+def _by_kind_quota(G: nx.MultiDiGraph, ring: Iterable[str], room: int) -> list[str]:
+    """The most important ``room`` nodes of ``ring``, slots shared between kinds by their counts
+    (importance is only comparable within a kind: PageRank for papers, paper counts for the rest)."""
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for nid in ring:
+        kinds[node_kind(G, nid)].append(nid)
+    share = quotas({kind: len(members) for kind, members in kinds.items()}, room)
+    return [nid for kind in schema.NODES if kind in share for nid in top(G, kinds[kind], share[kind])]
+
+
+def _left_out(G: nx.MultiDiGraph, ring: Iterable[str], kept: Iterable[str], hop: int, budget: int) -> str:
+    """What a truncated ring left out, by kind, and how to see more."""
+    ring = list(ring)
+    dropped = Counter(node_kind(G, nid) for nid in set(ring) - set(kept))
+    parts = ", ".join(
+        f"{dropped[kind]:,} {schema.LABELS[kind].lower()}{'' if dropped[kind] == 1 else 's'}"
+        for kind in schema.NODES
+        if dropped[kind]
+    )
+    return (
+        f"Left out: {sum(dropped.values()):,} of the {len(ring):,} nodes {hop} hop{'' if hop == 1 else 's'} "
+        f"from the focus ({parts}); this page keeps {budget:,} nodes, the most important of each kind "
+        "(PageRank for papers, number of papers for techniques and concepts). Raise --budget, or focus on "
+        "one of the nodes shown, to see more."
+    )
 
 
 def community(G: nx.MultiDiGraph, number: int, budget: int) -> Selection:
@@ -196,8 +186,11 @@ def community(G: nx.MultiDiGraph, number: int, budget: int) -> Selection:
         if c == number:
             members.append(nid)
     if not members:
-        known = ", ".join(str(c) for c in sorted(c for c in sizes if c is not None)[:30]) or "none"
-        raise NotFoundError(f"community {number}: no paper has community={number} (communities: {known})")
+        known = sorted(c for c in sizes if c is not None and c >= 0)
+        raise NotFoundError(
+            f"community {number}: no paper has community={number}; the graph has {len(known)} "
+            f"communities: {id_ranges(known) or 'none'}"
+        )
     uses: Counter[str] = Counter()
     for nid in members:
         uses.update(targets(G, nid, schema.USES_TECHNIQUE))
@@ -211,29 +204,36 @@ def community(G: nx.MultiDiGraph, number: int, budget: int) -> Selection:
             f"techniques, over the {budget:,}-node budget; shown: the {len(papers):,} most central papers "
             f"and the {tech_room:,} most used techniques."
         )
-    ids = papers + techniques[:tech_room]
-    return Selection(ids, note, labelled=_labelled(G, papers, techniques[:tech_room], len(ids)))
+    return Selection(papers + techniques[:tech_room], note)
+
+
+def id_ranges(ids: Iterable[int]) -> str:
+    """Sorted integers as ranges.
+
+    >>> id_ranges([0, 1, 2, 3, 5, 7, 8])
+    '0-3, 5, 7-8'
+    """
+    runs: list[list[int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def technique_map(
     G: nx.MultiDiGraph, top_links: int
 ) -> tuple[Selection, list[tuple[str, str, str, dict[str, Any]]], dict[str, int | None]]:
-    """Techniques linked by co-use: an edge per pair used by the same papers, weighted by how many;
-    each technique keeps its ``top_links`` strongest links. Also returns each technique's dominant
-    community (where most of its papers are)."""
+    """Techniques linked by co-use (:func:`graph.analysis.couse.co_use`): an edge per pair used by the
+    same papers, weighted by how many; each technique keeps its ``top_links`` strongest links. Also
+    returns each technique's dominant community (the analysis's: where most of its papers are)."""
     if top_links < 1:
         raise ConfigError(f"top_links={top_links}: must be 1 or more")
-    pair_papers: dict[tuple[str, str], list[str]] = defaultdict(list)
-    home: dict[str, Counter[int | None]] = defaultdict(Counter)
     techniques = by_kind(G).get(schema.TECHNIQUE, [])
     if not techniques:
         raise NotFoundError("the graph has no technique nodes: nothing to map")
-    for nid in by_kind(G).get(schema.PAPER, []):
-        used = sorted(targets(G, nid, schema.USES_TECHNIQUE))
-        for t in used:
-            home[t][community_of(G.nodes[nid])] += 1
-        for a, b in itertools.combinations(used, 2):
-            pair_papers[(a, b)].append(nid)
+    pair_papers = co_use(G)
     strongest: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for (a, b), papers in pair_papers.items():
         strongest[a].append((-len(papers), b, a))
@@ -248,5 +248,5 @@ def technique_map(
         examples = sorted(display_name(G, p) for p in ranked(G, papers)[:3])
         edges.append((a, b, CO_USED, {"weight": len(papers), "shared": examples}))
     edges += induced_edges(G, techniques, [schema.SUBTYPE_OF])
-    dominant = {t: (home[t].most_common(1)[0][0] if home[t] else None) for t in techniques}
+    dominant = {t: community_of(G.nodes[t]) for t in techniques}
     return Selection(ranked(G, techniques)), edges, dominant

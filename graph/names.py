@@ -1,0 +1,205 @@
+"""Names a paper introduces (its own method or model), acronym definitions, and the citations they imply.
+
+A paper introduces a name when its title starts with it ("SlimFlow: Training ...") or its abstract
+proposes it ("we propose Flash-VStream", "a method called DEVA", "Distribution Matching Distillation
+(DMD)" after "we propose"). A name is only evidence when it is distinctive: not an English word, and
+long or marked as a name (mixed case, digits, hyphen).
+
+Citations are inferred from these names only: paper P cites Q when P's abstract mentions a name Q
+introduces, or defines an acronym ("distribution matching distillation (DMD)") that Q introduces or
+whose successor Q names in its title (DMD2 in "Improved Distribution Matching Distillation ...").
+Names that many corpus papers mention without introducing (ChatGPT, GPT-4) are tools, never evidence.
+
+>>> introduced_names("SlimFlow: Training Smaller One-Step Diffusion Models",
+...                  "We propose SlimFlow, a method. It beats InstaFlow.")
+['SlimFlow']
+>>> introduced_names("Improved Distribution Matching Distillation for Fast Image Synthesis",
+...                  "Distribution Matching Distillation (DMD) works. We introduce DMD2, a set of techniques.")
+['DMD2']
+>>> acronym_definitions("We extend distribution matching distillation (DMD) to videos.")
+{'DMD': 'distribution matching distillation'}
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from loaders.records import Paper
+
+__all__ = [
+    "DICTIONARY_ZIPF",
+    "acronym_definitions",
+    "introduced_name",
+    "introduced_names",
+    "is_distinctive_name",
+    "mention_citations",
+    "widely_mentioned",
+]
+
+#: Words at least this frequent in English (wordfreq's Zipf scale: 3 = once per million words) are
+#: dictionary words, never method names.
+DICTIONARY_ZIPF = 3.0
+
+#: A name mentioned (not introduced) by more than this many corpus papers, and by more than
+#: :data:`WIDE_SHARE` of them, is a widely used tool or product: it implies no citation.
+WIDE_MIN_PAPERS = 5
+WIDE_SHARE = 0.02
+
+_TITLE_NAME = re.compile(r"^\s*[\"'“‘`]?([^\s:\"'“”‘’`]+)[\"'”’`]?\s*:\s+\S")
+_TOKEN = re.compile(r"\w+(?:[-.]\w+)*")
+_NAME = r"[\"'“‘]?([A-Za-z][\w]*(?:[-.][\w]+)*)"
+_PROPOSES = re.compile(
+    r"\b(?:we|this (?:paper|work|study)|the paper)\s+(?:also\s+)?(?:propose|introduce|present|develop|release"
+    r"|unveil|build|design)s?(?:\s+(?:a|an|the))?\s+" + _NAME,
+    re.IGNORECASE,
+)
+_CALLED = re.compile(r"\b(?:called|dubbed|named|termed|coined|namely)\s+" + _NAME, re.IGNORECASE)
+_PROPOSAL_SENTENCE = re.compile(
+    r"\b(?:we|this (?:paper|work|study))\s+(?:also\s+)?(?:propose|introduce|present|develop)", re.IGNORECASE
+)
+_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z0-9-]{1,11})s?\)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def is_distinctive_name(name: str) -> bool:
+    """Whether a name is specific enough to infer a citation from a mention of it.
+
+    Distinctive: not an English dictionary word, and at least 4 characters long or marked as a name by
+    mixed case (``ViT``), digits or a hyphen; a short all-caps acronym (``VLM``) is too generic.
+
+    >>> [is_distinctive_name(n) for n in ["SlimFlow", "UNITER", "LLaVA-Med", "ViT", "UNIT", "VLM", "Flow"]]
+    [True, True, True, True, False, False, False]
+    """
+    from wordfreq import zipf_frequency
+
+    if len(name) < 3 or not any(c.isalpha() for c in name):
+        return False
+    mixed_case = any(c.isupper() for c in name[1:]) and any(c.islower() for c in name)
+    marked = mixed_case or "-" in name or any(c.isdigit() for c in name)
+    if len(name) < 4 and not marked:
+        return False
+    if not marked and not name[0].isupper():
+        return False
+    return zipf_frequency(name.lower(), "en") < DICTIONARY_ZIPF
+
+
+def introduced_name(title: str) -> str | None:
+    """The method/model name a title introduces in its prefix ("SlimFlow: Training ..."), if distinctive.
+
+    >>> introduced_name("SlimFlow: Training Smaller One-Step Diffusion Models with Rectified Flow")
+    'SlimFlow'
+    >>> introduced_name("Monitoring: A Survey") is None, introduced_name("Improving Rectified Flows") is None
+    (True, True)
+    """
+    match = _TITLE_NAME.match(title)
+    if match is None:
+        return None
+    name = match.group(1)
+    return name if is_distinctive_name(name) else None
+
+
+def _proposed(abstract: str) -> list[str]:
+    """Names the abstract proposes: "we propose NAME", "called NAME", "long form (ACRONYM)" in a proposal."""
+    found: list[str] = []
+    for sentence in _SENTENCE.split(abstract):
+        for regex in (_PROPOSES, _CALLED):
+            found += [m.group(1).rstrip(".") for m in regex.finditer(sentence)]
+        if _PROPOSAL_SENTENCE.search(sentence):
+            found += [m.group(2) for m in _ACRONYM.finditer(sentence) if _is_acronym_of(m.group(2), m.group(1))]
+    return found
+
+
+def introduced_names(title: str, abstract: str) -> list[str]:
+    """The distinctive names a paper introduces: its title prefix, then those its abstract proposes."""
+    names = [introduced_name(title) or "", *_proposed(abstract)]
+    return [n for n in dict.fromkeys(names) if n and is_distinctive_name(n)]
+
+
+def _is_acronym_of(acronym: str, words: str) -> bool:
+    """Whether the capitals of ``acronym`` are the initials of the last words of ``words``."""
+    letters = [c for c in acronym if c.isupper()]
+    tail = re.split(r"[\s-]+", words.strip())[-len(letters) :] if letters else []
+    return len(tail) == len(letters) and all(w[:1].upper() == c for w, c in zip(tail, letters, strict=True))
+
+
+def acronym_definitions(text: str) -> dict[str, str]:
+    """Acronyms defined in ``text`` ("long form (ACR)") -> their long form in lowercase."""
+    found: dict[str, str] = {}
+    for match in _ACRONYM.finditer(text):
+        acronym = match.group(2)
+        letters = sum(c.isupper() for c in acronym)
+        if letters >= 2 and _is_acronym_of(acronym, match.group(1)):
+            words = re.split(r"\s+", match.group(1).strip())
+            found.setdefault(acronym, " ".join(words[-letters:]).lower())
+    return found
+
+
+def _mentioned(text: str, names: Mapping[str, object]) -> set[str]:
+    """Names (case-sensitive, whole words; ``SlimFlow-based`` mentions ``SlimFlow``) found in ``text``."""
+    hits: set[str] = set()
+    for token in _TOKEN.findall(text):
+        if token in names:
+            hits.add(token)
+        else:
+            head = token.split("-", 1)[0].rstrip(".")
+            if head in names:
+                hits.add(head)
+    return hits
+
+
+def widely_mentioned(mentions: Mapping[str, int], n_papers: int) -> set[str]:
+    """Names mentioned by so many papers that they are tools or products, not one paper's contribution.
+
+    >>> sorted(widely_mentioned({"ChatGPT": 61, "SlimFlow": 2}, 1000))
+    ['ChatGPT']
+    """
+    cap = max(WIDE_MIN_PAPERS, WIDE_SHARE * n_papers)
+    return {name for name, count in mentions.items() if count > cap}
+
+
+def _successor(acronym: str, name: str) -> bool:
+    """Whether ``name`` is ``acronym`` or a later version of it (DMD2, DMD-v2, DMD++)."""
+    return name == acronym or re.fullmatch(re.escape(acronym) + r"[-_ ]?(?:v?\d+|\+\+|XL|Pro|Plus)", name) is not None
+
+
+def mention_citations(papers: Sequence[Paper]) -> list[tuple[str, str, str]]:
+    """Inferred citations ``(citing id, cited id, name)``: an abstract names what another paper introduces.
+
+    Never a paper citing itself, never one published after the citing paper (when both dates exist), never
+    through a name two papers introduce or that many papers mention without introducing.
+    """
+    introducers: dict[str, list[str]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for paper in papers:
+        titles[paper.id] = paper.title.lower()
+        for name in introduced_names(paper.title, paper.abstract):
+            introducers[name].append(paper.id)
+    names = {name: ids[0] for name, ids in introducers.items() if len(ids) == 1}
+    if not names:
+        return []
+    mentioned = {p.id: _mentioned(f"{p.title} {p.abstract}", names) for p in papers}
+    counts: dict[str, int] = defaultdict(int)
+    for pid, found in mentioned.items():
+        for name in found:
+            counts[name] += names[name] != pid
+    names = {n: pid for n, pid in names.items() if n not in widely_mentioned(counts, len(papers))}
+    by_id = {p.id: p for p in papers}
+    found: set[tuple[str, str, str]] = set()
+    for paper in papers:
+        targets = [(names[n], n) for n in mentioned[paper.id] if n in names]
+        for acronym, long_form in acronym_definitions(paper.abstract).items():
+            targets += [
+                (pid, name)
+                for name, pid in names.items()
+                if _successor(acronym, name) and (name == acronym or long_form in titles[pid])
+            ]
+        for cited_id, name in targets:
+            cited = by_id[cited_id]
+            if cited.id == paper.id:
+                continue
+            if paper.published and cited.published and cited.published[:10] > paper.published[:10]:
+                continue
+            found.add((paper.id, cited.id, name))
+    return sorted(found)
