@@ -233,16 +233,19 @@ def spreadsheet_safe(text: str) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """One spreadsheet CSV cell: missing as empty, lists ``"; "``-joined, every text :func:`spreadsheet_safe`.
+    r"""One spreadsheet CSV cell: missing as empty, lists ``"; "``-joined, every text :func:`spreadsheet_safe`,
+    line breaks as ``\n`` (the csv module quotes a cell holding ``\n`` but not one holding a bare ``\r``).
 
-    >>> _cell(None), _cell(-0.5), _cell(["-1 trick", "ok"]), _cell("+cmd")
-    ('', -0.5, "'-1 trick; ok", "'+cmd")
+    >>> _cell(None), _cell(-0.5), _cell(["-1 trick", "ok"]), _cell("+cmd"), _cell("\ra\r\nb")
+    ('', -0.5, "'-1 trick; ok", "'+cmd", "'\na\nb")
     """
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return spreadsheet_safe("; ".join(spreadsheet_safe(str(v)) for v in value))
-    return spreadsheet_safe(value) if isinstance(value, str) else value
+        value = "; ".join(spreadsheet_safe(str(v)) for v in value)
+    if not isinstance(value, str):
+        return value
+    return spreadsheet_safe(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Path:
