@@ -18,6 +18,7 @@ from graph import __version__, api
 from graph.build import BuildOptions
 from graph.errors import PaperkgError
 from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
+from loaders.detect import FORMATS as INPUT_FORMATS
 
 OUT_HELP = "Graph folder: holds the workspace (paperkg.sqlite) and every output file."
 
@@ -126,6 +127,19 @@ def pipeline_options(fn: Any) -> Any:
             is_flag=True,
             help="If another paperkg run is writing --out, wait for it to finish (default: stop with an error).",
         ),
+        click.option(
+            "--format",
+            "input_format",
+            type=click.Choice(INPUT_FORMATS),
+            default=None,
+            help="Read every input as this format instead of detecting it from the content (docs/inputs.md).",
+        ),
+        click.option(
+            "--verbose",
+            "-v",
+            is_flag=True,
+            help="List every skipped record and every merge (DIR/skipped.jsonl keeps the skips anyway).",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -143,12 +157,39 @@ def _options(ctx: click.Context, kw: dict[str, Any]) -> api.PipelineOptions:
         seed=kw["seed"],
         progress=not ctx.find_root().params.get("quiet"),
         wait=kw["wait"],
+        input_format=kw["input_format"],
     )
 
 
-def _print_summary(ctx: click.Context, summary: api.BuildSummary, verb: str) -> None:
-    for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
+#: Skipped records listed without --verbose; the rest are counted (skipped.jsonl keeps them all).
+SKIPS_SHOWN = 5
+
+
+def _print_inputs(ctx: click.Context, summary: api.BuildSummary, verbose: bool) -> None:
+    """A line per input file, every warning, the skips (all with --verbose) and, with --verbose, the merges."""
+    loaded = summary.loaded
+    skip_lines = [str(s) for s in loaded.skipped]
+    skipped = set(skip_lines)
+    for warning in loaded.warnings or summary.warnings:
+        if warning not in skipped:
+            click.echo(f"warning: {warning}", err=True)
+    shown = skip_lines if verbose else skip_lines[:SKIPS_SHOWN]
+    for line in shown:
+        click.echo(f"skipped: {line}", err=True)
+    if len(shown) < len(skip_lines):
+        click.echo(
+            f"skipped: {len(skip_lines) - len(shown)} more records (--verbose lists them; "
+            f"{summary.out / 'skipped.jsonl'} keeps them all)",
+            err=True,
+        )
+    for merge in loaded.merges if verbose else []:
+        _echo(ctx, f"merged: {merge}")
+    for report in loaded.files:
+        _echo(ctx, f"read {report}")
+
+
+def _print_summary(ctx: click.Context, summary: api.BuildSummary, verb: str, verbose: bool = False) -> None:
+    _print_inputs(ctx, summary, verbose)
     _echo(
         ctx,
         f"{verb}: {summary.ingest}; {summary.papers} papers in the graph "
@@ -162,26 +203,27 @@ def _print_summary(ctx: click.Context, summary: api.BuildSummary, verb: str) -> 
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @pipeline_options
 @click.pass_context
 def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, **kw: Any) -> None:
-    """Build the graph of INPUTS (listing files of any supported format) into --out.
+    """Build the graph of INPUTS (files of any supported format, or folders of them) into --out.
 
-    With no INPUTS, builds the bundled sample (five Hugging Face papers pages).
+    A folder means every file under it, recursively, hidden ones left out, in path order. With no
+    INPUTS, builds the bundled sample (five Hugging Face papers pages).
     """
     summary = api.build(inputs, out, _options(ctx, kw))
-    _print_summary(ctx, summary, "built")
+    _print_summary(ctx, summary, "built", kw["verbose"])
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @pipeline_options
 @click.pass_context
 def add(ctx: click.Context, inputs: tuple[Path, ...], out: Path, **kw: Any) -> None:
-    """Add INPUTS to the graph in --out: only new papers are extracted; outputs are rebuilt."""
+    """Add INPUTS (files or folders) to the graph in --out: only new papers are extracted; outputs are rebuilt."""
     summary = api.add(inputs, out, _options(ctx, kw))
-    _print_summary(ctx, summary, "added")
+    _print_summary(ctx, summary, "added", kw["verbose"])
 
 
 def neo4j_connection(fn: Any) -> Any:

@@ -35,6 +35,7 @@ from graph.store import IngestReport, Workspace
 from graph.techniques import ENV_VAR, Vocabulary
 from loaders.detect import load_paths
 from loaders.records import Paper, resolve_references
+from loaders.result import LoadResult, write_skipped
 from loaders.samples import sample_paths
 
 if TYPE_CHECKING:  # the concept extractor imports torch: only when something must be embedded
@@ -69,6 +70,8 @@ class PipelineOptions:
     progress: bool = True
     #: Another run writing the output folder: wait for it (True) or stop at once with an error (False).
     wait: bool = False
+    #: Read every input as this format (a name of ``loaders.detect.FORMATS``) instead of detecting it.
+    input_format: str | None = None
 
 
 @dataclass
@@ -84,6 +87,8 @@ class BuildSummary:
     warnings: list[str]
     timings: dict[str, float]
     communities: int
+    #: The inputs' account: a report per file, the records skipped (also in ``out/skipped.jsonl``), the merges.
+    loaded: LoadResult = field(default_factory=LoadResult)
 
 
 def input_paths(inputs: Sequence[str | Path]) -> list[Path]:
@@ -130,7 +135,8 @@ def _run_locked(command: str, inputs: Sequence[str | Path], out: Path, options: 
     stages = _Stages(options.progress)
     try:
         paths = input_paths(inputs)
-        loaded = stages.run("load", lambda: load_paths(paths))
+        loaded = stages.run("load", lambda: load_paths(paths, options.input_format))
+        write_skipped(loaded.skipped, out)
         vocabulary = Vocabulary.load(options.techniques)
         with Workspace.open(out) as ws:
             ingest = ws.replace_corpus if command == "build" else ws.ingest
@@ -161,6 +167,7 @@ def _run_locked(command: str, inputs: Sequence[str | Path], out: Path, options: 
         warnings=loaded.warnings,
         timings=stages.timings,
         communities=len(analysis.communities),
+        loaded=loaded,
     )
 
 

@@ -76,7 +76,7 @@ def names(record: Mapping[str, Any], key: str, name_key: str = "name") -> list[s
     """
     found = []
     for entry in items(record, key):
-        value = text(entry, name_key, field=key) if isinstance(entry, Mapping) else entry
+        value = entry.get(name_key) or "" if isinstance(entry, Mapping) else entry
         if not isinstance(value, str):
             raise RecordError(f"an author must be a name, found {_type(value)}", field=key)
         if value.strip():

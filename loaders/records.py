@@ -377,7 +377,7 @@ class PaperIndex:
     []
     >>> placed = index.add(Paper.create("Counterfactuals", authors=["Lewis, D."], sources=[Source("b.bib", 4)]))
     >>> placed.absorbed, placed.merges
-    (['title:a1c13beb94fb1993'], ['b.bib:4 merged into title:a1c13beb94fb1993 (same title)'])
+    (['title:a1c13beb94fb1993'], ["b.bib:4 merged into title:a1c13beb94fb1993 'Counterfactuals' (same title)"])
     >>> [p.id for p in index.papers()]
     ['title:a1c13beb94fb1993', 'title:a1c13beb94fb1993~2']
     """
@@ -405,12 +405,12 @@ class PaperIndex:
             verdict = compare(current, placement.paper)
             first = target is None
             if verdict.same and (first or not verdict.reason.startswith("same title")):
-                placement.merges.append(f"{_where(paper)} merged into {current.id} ({verdict.reason})")
+                placement.merges.append(f"{_where(paper)} merged into {_named(current)} ({verdict.reason})")
                 placement.absorbed.append(current.id)
                 placement.paper = merge(current, placement.paper) if first else merge(placement.paper, current)
                 target = slot if first else self._retire(slot, target)
             elif verdict.conflict:
-                placement.warnings.append(f"{_where(paper)} kept apart from {current.id}: {verdict.reason}")
+                placement.warnings.append(f"{_where(paper)}: kept apart from {_named(current)}: {verdict.reason}")
         if target is None:
             target = len(self._slots)
             self._slots.append(None)
@@ -465,6 +465,13 @@ class PaperIndex:
 
 def _where(paper: Paper) -> str:
     return ", ".join(str(s) for s in paper.sources) or paper.id
+
+
+def _named(paper: Paper) -> str:
+    """``id 'title' (first source)``: how the merge report names a record."""
+    title = paper.title if len(paper.title) <= 60 else paper.title[:57] + "..."
+    where = f" ({paper.sources[0]})" if paper.sources else ""
+    return f"{paper.id} {title!r}{where}"
 
 
 def merge_all(papers: Iterable[Paper]) -> list[Paper]:

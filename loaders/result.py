@@ -13,10 +13,17 @@ one-line account of one input file.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
+from loaders.atomicio import atomic_write
 from loaders.errors import locate
 from loaders.records import Paper
+
+#: The file of an output folder that lists the records the last build/add skipped, one JSON object a line.
+SKIPPED_FILE = "skipped.jsonl"
 
 
 @dataclass(frozen=True)
@@ -97,3 +104,15 @@ class LoadResult:
         self.skipped.extend(other.skipped)
         self.files.extend(other.files)
         self.merges.extend(other.merges)
+
+
+def write_skipped(skipped: Iterable[Skip], folder: Path) -> Path:
+    """Write ``folder/skipped.jsonl`` (atomically; empty when nothing was skipped) and return its path.
+
+    >>> import tempfile
+    >>> path = write_skipped([Skip("a.bib", 7, "no title", "title")], Path(tempfile.mkdtemp()))
+    >>> path.read_text()
+    '{"file": "a.bib", "line": 7, "field": "title", "reason": "no title"}\\n'
+    """
+    lines = [json.dumps(skip.to_dict(), ensure_ascii=False) + "\n" for skip in skipped]
+    return atomic_write(folder / SKIPPED_FILE, "".join(lines))

@@ -29,7 +29,7 @@ from typing import Any
 
 from loaders.dates import iso_date, month_number, parse_date
 from loaders.errors import InputError, RecordError, locate
-from loaders.jsonio import iter_jsonl, load_json, located_items
+from loaders.jsonio import iter_jsonl, json_records, load_json
 from loaders.records import (
     ID_SCHEMES,
     Paper,
@@ -47,14 +47,7 @@ from loaders.textio import load_text_file
 COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "document_title", "article_title", "ti", "display_name"),
     "abstract": ("abstract", "abstract_note", "summary", "ab"),
-    "authors": (
-        "authors",
-        "author_full_names",
-        "af",
-        "author",
-        "au",
-        "authorships_author_display_name",
-    ),
+    "authors": ("author_full_names", "af", "authors", "author", "au", "authorships_author_display_name"),
     "n_authors": ("n_authors", "num_authors"),
     "id": ("id",),
     "arxiv": ("arxiv", "arxiv_id", "eprint", "ids_arxiv"),
@@ -73,7 +66,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 LIST_SEPARATORS = (";", "|")
 #: Keys under which a JSON document may wrap its list of rows.
-JSON_WRAPPERS = ("papers", "records", "items")
+JSON_WRAPPERS = ("papers", "records", "items", "data", "results")
 _ALIAS = {alias: (name, rank) for name, aliases in COLUMNS.items() for rank, alias in enumerate(aliases)}
 _ARXIV_MENTION = re.compile(r"arxiv[:\s]*(?:abs/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
 _AUTHOR_ID = re.compile(r"\s*\(\d+\)\s*$")  # Scopus: "Zhu, Yuanzhi (57212345678)"
@@ -133,15 +126,9 @@ def parse_csv(text: str, file: str) -> LoadResult:
 
 
 def parse_json(text: str, file: str) -> LoadResult:
-    """Rows of a JSON table: a list of objects, one object, or ``{"papers": [...]}``."""
-    data = load_json(text, file)
-    if isinstance(data, dict):
-        key = next((k for k in JSON_WRAPPERS if isinstance(data.get(k), list)), None)
-        items = located_items(text, data, key) if key else [(1, data)]
-    elif isinstance(data, list):
-        items = located_items(text, data)
-    else:
-        raise InputError("expected a JSON list of paper objects", file=file)
+    """Rows of a JSON table: a list of objects, one object, or ``{"papers": [...]}`` (or another wrapper of
+    :data:`JSON_WRAPPERS`); an API envelope with no rows (``{"total": 0, "data": []}``) has no records."""
+    items = json_records(text, file, JSON_WRAPPERS, "expected a JSON list of paper objects")
     return _papers(items, file, LoadResult())
 
 
@@ -238,7 +225,7 @@ def parse_reference(value: str) -> dict[str, str] | None:
     prefix, sep, rest = text.partition(":")
     if sep and prefix.lower() in ID_SCHEMES[:-1]:
         return {prefix.lower(): rest.strip()}
-    for candidate in ("arxiv", "doi", "openalex"):
+    for candidate in ("doi", "arxiv", "openalex"):
         if external_ids(**{candidate: text}):
             return {candidate: text}
     return None
