@@ -27,8 +27,17 @@ def test_report_summarises_the_corpus(report):
 def test_report_names_the_communities_and_their_techniques(report):
     _, result, md, _ = report
     for community in result.communities:
-        assert f"{community.id}. {community.label} ({community.size} papers)" in md
-    assert "Rectified flow" in md and "Vision-language pre-training" in md
+        assert f"{community.label} ({community.size} papers)" in md
+        assert community.about in md
+    assert "Vision-language pre-training" in md
+    assert "unclustered (community -1)" in md
+
+
+def test_report_says_which_graph_pagerank_ran_on(report):
+    G, _, md, _ = report
+    chosen = G.graph["analysis"]["centrality"]
+    assert chosen["name"] == "citations" and chosen["citation_share"] >= 0.5  # 5 of the 9 papers cite or are cited
+    assert "PageRank on citations (CITES, citing → cited, unweighted): 56% of the papers" in md
 
 
 def test_report_lists_central_papers_and_rising_items(report):

@@ -1,15 +1,22 @@
 """Analysis of the typed graph: centrality, communities with labels, bridges, trends, explanations.
 
 :func:`analyze` writes ``degree``, ``pagerank``, ``betweenness`` and ``community`` onto the nodes of the
-graph (the properties :mod:`graph.schema` lists) and returns the rest as an :class:`AnalysisResult`:
+graph (the properties :mod:`graph.schema` lists), stores its graph-level results in ``G.graph`` (written
+to ``graph.json`` with the graph) and returns them, with bridges, trends and top lists, as an
+:class:`AnalysisResult`:
 
-- papers: PageRank on the paper graph (CITES citing -> cited, RELATED_TO both ways, weighted);
-  betweenness on its undirected form (exact up to ``betweenness_exact_max`` papers, else estimated from
-  ``betweenness_samples`` seeded sources); community by seeded Louvain.
-- techniques: PageRank and betweenness of the technique co-use graph (two techniques linked by the
-  number of papers using both); community where most of their papers are.
+- papers: PageRank on the centrality projection (:mod:`graph.analysis.projection`: citations where the
+  corpus has them, else the specificity-weighted RELATED_TO links); betweenness on the undirected links
+  (exact up to ``betweenness_exact_max`` papers, else estimated from ``betweenness_samples`` seeded
+  sources); communities (:mod:`graph.analysis.communities`), unclustered papers getting ``-1``.
+- techniques: PageRank and betweenness of the technique co-use graph (:mod:`graph.analysis.couse`);
+  community where most of their papers are.
 - concepts: each paper's PageRank shared out over its concepts; community where most of their papers are.
 - every paper, concept and technique: ``degree`` (its edges in the typed graph).
+
+``G.graph["communities"]``: one record per community (id, label, size, about, top papers, techniques,
+concepts). ``G.graph["analysis"]``: the seed, the centrality projection and why, how the communities were
+found (resolution tries, attached and unclustered papers), whether betweenness is exact.
 """
 
 from __future__ import annotations
@@ -19,20 +26,26 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph import schema
+from graph.access import nodes_of_kind
 from graph.analysis.bridges import BridgePaper, BridgeTechnique, bridge_papers, bridge_techniques
-from graph.analysis.centrality import (
-    betweenness,
-    concept_pagerank,
-    nodes_of_kind,
-    pagerank,
-    paper_digraph,
-    paper_graph,
-    technique_centrality,
-    technique_graph,
+from graph.analysis.centrality import betweenness, concept_pagerank, pagerank, technique_centrality
+from graph.analysis.communities import (
+    UNCLUSTERED,
+    Community,
+    Partition,
+    community_labels,
+    community_records,
+    describe,
+    item_communities,
+    item_specificity,
+    paper_terms,
+    partition,
 )
-from graph.analysis.communities import Community, describe, detect, item_communities, membership
+from graph.analysis.couse import technique_graph
 from graph.analysis.explain import Explanation, Ranked, Similar, explain, resolve_paper, similar, top
+from graph.analysis.projection import LINKS, centrality_projection, citation_share, to_networkx
 from graph.analysis.trends import Trends, trends
+from graph.defaults import SEED
 
 __all__ = [
     "AnalysisResult",
@@ -44,6 +57,7 @@ __all__ = [
     "Similar",
     "Trends",
     "analyze",
+    "community_labels",
     "explain",
     "resolve_paper",
     "similar",
@@ -75,32 +89,48 @@ def _set(G: nx.MultiDiGraph, name: str, values: dict[str, float] | dict[str, int
         G.nodes[node][name] = round(value, 8) if isinstance(value, float) else value
 
 
+def _partition_of(G: nx.MultiDiGraph, U: nx.Graph, seed: int) -> Partition:
+    terms_of = {p: paper_terms(G, p) for p in U}
+    items = {t for terms in terms_of.values() for t in terms if t in G}
+    return partition(U, seed, terms_of, {t: item_specificity(G, t, len(terms_of)) for t in items})
+
+
 def analyze(
     G: nx.MultiDiGraph,
-    seed: int = 42,
+    seed: int = SEED,
     betweenness_exact_max: int = 2000,
     betweenness_samples: int = 500,
     top_n: int = 10,
 ) -> AnalysisResult:
     """Score, cluster and summarise ``G`` in place (see the module docstring); deterministic for a seed."""
-    D = paper_digraph(G)
-    U = paper_graph(G)
-    paper_rank = pagerank(D)
+    projection = centrality_projection(G)
+    U = to_networkx(G, LINKS)
+    paper_rank = pagerank(to_networkx(G, projection))
     paper_between = betweenness(U, betweenness_exact_max, betweenness_samples, seed)
     tech_rank, tech_between = technique_centrality(technique_graph(G))
-    communities = detect(U, seed)
-    member = membership(communities)
+    found = _partition_of(G, U, seed)
+    member = found.membership()
+    clustered = {p: c for p, c in member.items() if c != UNCLUSTERED}
 
     _set(G, "degree", {n: G.degree(n) for n, k in G.nodes(data="kind") if k in ANALYSED_KINDS})
     _set(G, "pagerank", {**paper_rank, **tech_rank, **concept_pagerank(G, paper_rank)})
     _set(G, "betweenness", {**paper_between, **tech_between})
     _set(G, "community", {**member, **item_communities(G, member)})
 
+    communities = describe(G, found.groups, paper_rank)
+    exact = U.number_of_nodes() <= betweenness_exact_max
+    G.graph["communities"] = community_records(communities)
+    G.graph["analysis"] = {
+        "seed": seed,
+        "centrality": {**projection.as_dict(), "citation_share": round(citation_share(G), 4)},
+        "communities": {"projection": LINKS.as_dict(), **found.summary()},
+        "betweenness": {"projection": LINKS.as_dict(), "exact": exact},
+    }
     return AnalysisResult(
-        communities=describe(G, communities, paper_rank),
-        bridge_papers=bridge_papers(G, U, member, paper_between),
-        bridge_techniques=bridge_techniques(G, member),
+        communities=communities,
+        bridge_papers=bridge_papers(G, U, clustered, paper_between),
+        bridge_techniques=bridge_techniques(G, clustered),
         trends=trends(G),
         top={kind: top(G, kind, "pagerank", top_n) for kind in ANALYSED_KINDS if nodes_of_kind(G, kind)},
-        betweenness_exact=U.number_of_nodes() <= betweenness_exact_max,
+        betweenness_exact=exact,
     )

@@ -15,14 +15,13 @@ they carry), among papers with participation > 0. A bridge technique is used by 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 
-from graph import schema
-from graph.analysis.centrality import nodes_of_kind
+from graph.analysis.couse import technique_users
 
 
 @dataclass
@@ -81,11 +80,7 @@ def bridge_techniques(
     G: nx.MultiDiGraph, member: Mapping[str, int], n: int = 10, min_papers: int = 2
 ) -> list[BridgeTechnique]:
     """Techniques used by >= ``min_papers`` papers in each of >= 2 communities, most communities first."""
-    per: dict[str, Counter[int]] = defaultdict(Counter)
-    for paper in nodes_of_kind(G, schema.PAPER):
-        for _, tech, key in G.out_edges(paper, keys=True):
-            if key == schema.USES_TECHNIQUE and paper in member:
-                per[tech][member[paper]] += 1
+    per = {t: Counter(member[p] for p in papers if p in member) for t, papers in technique_users(G).items()}
     spread = {t: {c: k for c, k in sorted(cs.items()) if k >= min_papers} for t, cs in per.items()}
     ranked = sorted(
         (t for t, cs in spread.items() if len(cs) >= 2),

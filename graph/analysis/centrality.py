@@ -1,4 +1,5 @@
-"""Centrality: the paper graph (CITES + RELATED_TO), PageRank, betweenness, technique co-use centrality.
+"""Centrality: PageRank on a paper projection (:mod:`graph.analysis.projection`), betweenness, technique
+and concept importance.
 
 Betweenness is exact up to a size and estimated above it from a seeded sample of sources, both with a
 vectorised Brandes (:func:`sampled_betweenness`, tested equal to networkx's): one sparse matrix product
@@ -14,61 +15,29 @@ True
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Hashable, Sequence
-from itertools import combinations
 
 import networkx as nx
 import numpy as np
 
 from graph import schema
+from graph.access import nodes_of_kind, targets
+from graph.analysis.couse import technique_graph
 
-#: Weight of a CITES edge in the paper graph; RELATED_TO weights are scaled into (0, 1].
-CITES_WEIGHT = 1.0
-
-
-def nodes_of_kind(G: nx.MultiDiGraph, kind: str) -> list[str]:
-    """Node ids of one kind, in graph (sorted) order."""
-    return [n for n, k in G.nodes(data="kind") if k == kind]
-
-
-def _paper_links(G: nx.MultiDiGraph) -> list[tuple[str, str, str, float]]:
-    """(u, v, type, weight) of every CITES and RELATED_TO edge, RELATED_TO scaled by its maximum."""
-    related = [w for _, _, k, w in G.edges(keys=True, data="weight") if k == schema.RELATED_TO]
-    top = max(related, default=1.0) or 1.0
-    links = []
-    for u, v, key, data in G.edges(keys=True, data=True):
-        if key == schema.CITES:
-            links.append((u, v, key, CITES_WEIGHT))
-        elif key == schema.RELATED_TO:
-            links.append((u, v, key, float(data.get("weight", 0.0)) / top))
-    return links
+__all__ = [
+    "betweenness",
+    "concept_pagerank",
+    "nodes_of_kind",
+    "pagerank",
+    "sampled_betweenness",
+    "technique_centrality",
+    "technique_graph",
+]
 
 
-def paper_digraph(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Papers with CITES (citing -> cited) and RELATED_TO (both ways) edges, weights summed."""
-    D = nx.DiGraph()
-    D.add_nodes_from(nodes_of_kind(G, schema.PAPER))
-    for u, v, key, w in _paper_links(G):
-        pairs = [(u, v)] if key == schema.CITES else [(u, v), (v, u)]
-        for a, b in pairs:
-            D.add_edge(a, b, weight=D.get_edge_data(a, b, {"weight": 0.0})["weight"] + w)
-    return D
-
-
-def paper_graph(G: nx.MultiDiGraph) -> nx.Graph:
-    """The undirected paper graph (CITES + RELATED_TO, weights summed): communities, betweenness, bridges."""
-    U = nx.Graph()
-    U.add_nodes_from(nodes_of_kind(G, schema.PAPER))
-    for u, v, _, w in _paper_links(G):
-        if u != v:
-            U.add_edge(u, v, weight=U.get_edge_data(u, v, {"weight": 0.0})["weight"] + w)
-    return U
-
-
-def pagerank(D: nx.DiGraph) -> dict[str, float]:
-    """Weighted PageRank (empty graph -> empty dict)."""
-    return nx.pagerank(D, weight="weight") if D.number_of_nodes() else {}
+def pagerank(P: nx.Graph) -> dict[str, float]:
+    """Weighted PageRank of a projected paper graph (an undirected edge counts both ways; empty -> {})."""
+    return nx.pagerank(P, weight="weight") if P.number_of_nodes() else {}
 
 
 def _brandes_batch(A: object, sources: np.ndarray, n: int) -> np.ndarray:
@@ -128,19 +97,6 @@ def betweenness(U: nx.Graph, exact_max: int, samples: int, seed: int) -> dict[Ha
     return sampled_betweenness(U, sources)
 
 
-def technique_graph(G: nx.MultiDiGraph) -> nx.Graph:
-    """Techniques linked by the number of papers using both (``weight``); every technique is a node."""
-    T = nx.Graph()
-    T.add_nodes_from(nodes_of_kind(G, schema.TECHNIQUE))
-    together: Counter[tuple[str, str]] = Counter()
-    for paper in nodes_of_kind(G, schema.PAPER):
-        used = sorted(v for _, v, k in G.out_edges(paper, keys=True) if k == schema.USES_TECHNIQUE)
-        together.update(combinations(used, 2))
-    for (a, b), count in sorted(together.items()):
-        T.add_edge(a, b, weight=count)
-    return T
-
-
 def technique_centrality(T: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
     """PageRank (weighted by co-use) and betweenness of the technique co-use graph."""
     if T.number_of_nodes() == 0:
@@ -152,7 +108,7 @@ def concept_pagerank(G: nx.MultiDiGraph, paper_rank: dict[str, float]) -> dict[s
     """Each paper's PageRank shared out equally over its concepts: a concept's importance (sums to 1)."""
     score: dict[str, float] = dict.fromkeys(nodes_of_kind(G, schema.CONCEPT), 0.0)
     for paper, rank in paper_rank.items():
-        concepts = [v for _, v, k in G.out_edges(paper, keys=True) if k == schema.HAS_CONCEPT]
+        concepts = targets(G, paper, schema.HAS_CONCEPT)
         for concept in concepts:
             score[concept] += rank / len(concepts)
     return score

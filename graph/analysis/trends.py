@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph import schema
-from graph.analysis.centrality import nodes_of_kind
+from graph.access import nodes_of_kind
 
 
 @dataclass

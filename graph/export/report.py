@@ -19,13 +19,13 @@ from pathlib import Path
 import networkx as nx
 
 from graph import schema
+from graph.access import nodes_of_kind
 from graph.analysis import AnalysisResult
-from graph.analysis.centrality import nodes_of_kind
+from graph.analysis.communities import UNCLUSTERED
+from graph.analysis.projection import CITATIONS, LINKS, MIN_CITATION_SHARE
 from loaders.atomicio import atomic_write
 
-#: Communities smaller than this are counted but not described.
-MIN_COMMUNITY_SIZE = 3
-#: Communities described at most.
+#: Communities described at most (communities.csv and graph.json have them all).
 MAX_COMMUNITIES = 12
 
 
@@ -76,7 +76,8 @@ def _central(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
             for i, r in enumerate(papers, 1)
         ]
         blocks += [
-            Block("h3", "Papers (PageRank over citations and RELATED_TO links)"),
+            Block("h3", "Papers"),
+            Block("p", _centrality_basis(G)),
             Block("table", header=["#", "paper", "year", "community", "PageRank"], rows=rows),
         ]
     for kind, title in ((schema.TECHNIQUE, "Techniques"), (schema.CONCEPT, "Concepts")):
@@ -89,23 +90,55 @@ def _central(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
     return blocks
 
 
+def _centrality_basis(G: nx.MultiDiGraph) -> str:
+    """Which graph paper PageRank ran on, and why (from ``G.graph["analysis"]``)."""
+    chosen = G.graph.get("analysis", {}).get("centrality", {})
+    share = chosen.get("citation_share", 0.0)
+    if chosen.get("name") == CITATIONS.name:
+        return (
+            f"PageRank on {CITATIONS.describe()}: {share:.0%} of the papers cite or are cited inside the corpus "
+            f"(at least {MIN_CITATION_SHARE:.0%} needed), so a paper ranks high when papers that rank high "
+            "build on it."
+        )
+    return (
+        f"PageRank on {LINKS.describe()}: only {share:.0%} of the papers cite or are cited inside the corpus "
+        f"(PageRank runs on citations from {MIN_CITATION_SHARE:.0%}), so a paper ranks high when it shares "
+        "specific methods and problems with many papers that rank high."
+    )
+
+
+def _community_intro(G: nx.MultiDiGraph, analysis: AnalysisResult) -> str:
+    found = G.graph.get("analysis", {}).get("communities", {})
+    papers = len(nodes_of_kind(G, schema.PAPER))
+    unclustered = sum(1 for p in nodes_of_kind(G, schema.PAPER) if G.nodes[p].get("community") == UNCLUSTERED)
+    tries = ", ".join(
+        f"{t['resolution']:g}: {t['communities']} groups, modularity {t['modularity']:.2f}, "
+        f"largest {t['largest_share']:.0%}"
+        for t in found.get("tried", [])
+    )
+    return (
+        f"{len(analysis.communities)} communities of at least {found.get('min_size', 3)} papers: seeded Louvain "
+        f"on the RELATED_TO links at resolution {found.get('resolution', 1.0):g}, the best of modularity × "
+        f"(1 − largest community's share) over the resolutions tried ({tries}). "
+        f"{found.get('attached', 0)} papers of smaller groups joined the community they are best linked to; "
+        f"{unclustered} of {papers} papers ({unclustered / max(papers, 1):.0%}) share no link or specific "
+        "item with any community and are unclustered (community -1). Labels are each community's most "
+        "distinctive specific techniques and concepts (class-based TF-IDF weighted by specificity; broad "
+        "items such as transformers or LLMs never label a community)."
+    )
+
+
 def _communities(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
-    shown = [c for c in analysis.communities if c.size >= MIN_COMMUNITY_SIZE][:MAX_COMMUNITIES]
-    small = sum(1 for c in analysis.communities if c.size < MIN_COMMUNITY_SIZE)
-    blocks = [
-        Block("h2", "Communities"),
-        Block(
-            "p",
-            f"{len(analysis.communities)} communities (seeded Louvain on the paper graph); "
-            f"{small} have fewer than {MIN_COMMUNITY_SIZE} papers and are not described. "
-            "Labels are each community's most distinctive techniques and concepts.",
-        ),
-    ]
+    shown = analysis.communities[:MAX_COMMUNITIES]
+    blocks = [Block("h2", "Communities"), Block("p", _community_intro(G, analysis))]
+    if len(analysis.communities) > len(shown):
+        blocks.append(Block("p", f"The {len(shown)} largest are described here; communities.csv lists all."))
     for c in shown:
         items = [
+            c.about,
+            "central papers: " + "; ".join(_name(G, p) for p in c.top_papers[:5]),
             f"techniques: {', '.join(c.top_techniques) or '—'}",
             f"distinctive concepts: {', '.join(c.top_concepts) or '—'}",
-            "central papers: " + "; ".join(_name(G, p) for p in c.top_papers[:3]),
         ]
         blocks += [Block("h3", f"{c.id}. {c.label} ({c.size} papers)"), Block("ul", items=items)]
     return blocks
@@ -156,16 +189,17 @@ def _trends(analysis: AnalysisResult) -> list[Block]:
     return blocks
 
 
-def _method(analysis: AnalysisResult) -> list[Block]:
+def _method(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
     how = "exact" if analysis.betweenness_exact else "estimated from a seeded sample of source papers"
     return [
         Block("h2", "How these numbers were computed"),
         Block(
             "ul",
             items=[
-                "Paper PageRank: weighted, on citations (citing → cited) and RELATED_TO links (both ways).",
-                f"Paper betweenness: {how}, on the undirected paper graph.",
-                "Technique PageRank: on the co-use graph (techniques linked by the papers using both).",
+                "Paper PageRank: " + _centrality_basis(G),
+                f"Paper betweenness: {how}, on the RELATED_TO links (undirected, unweighted).",
+                "Technique PageRank: on the co-use graph (techniques linked by the papers using both; "
+                "baselines and negations do not count as uses).",
                 "Concept PageRank: each paper's PageRank shared equally among its concepts.",
                 "Participation: 0 when a paper's links stay in its community, higher as they spread.",
             ],
@@ -183,7 +217,7 @@ def report_blocks(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
         *_communities(G, analysis),
         *_bridges(G, analysis),
         *_trends(analysis),
-        *_method(analysis),
+        *_method(G, analysis),
     ]
 
 
