@@ -175,10 +175,10 @@ def _print_inputs(ctx: click.Context, summary: api.BuildSummary, verbose: bool) 
             click.echo(f"warning: {warning}", err=True)
     shown = skip_lines if verbose else skip_lines[:SKIPS_SHOWN]
     for line in shown:
-        click.echo(f"skipped: {line}", err=True)
+        click.echo(f"warning: {line}", err=True)
     if len(shown) < len(skip_lines):
         click.echo(
-            f"skipped: {len(skip_lines) - len(shown)} more records (--verbose lists them; "
+            f"warning: {len(skip_lines) - len(shown)} more records skipped (--verbose lists them; "
             f"{summary.out / 'skipped.jsonl'} keeps them all)",
             err=True,
         )

@@ -41,7 +41,7 @@ from bibtexparser.model import Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
 from loaders.dates import iso_date, month_number, parse_date
-from loaders.errors import locate
+from loaders.errors import excerpt, locate
 from loaders.records import Paper, Source, clean_text, normalize_arxiv
 from loaders.result import LoadResult
 from loaders.textio import load_text_file
@@ -141,7 +141,7 @@ def _recover(block: ParsingFailedBlock, raw: str, n: int) -> Entry | None:
 
 def _failure(block: ParsingFailedBlock) -> str:
     match = _ENTRY_KEY.search(block.raw or "")
-    what = f"BibTeX entry {match[2]!r}" if match and match[2] else "BibTeX block"
+    what = f"BibTeX entry {excerpt(match[2])}" if match and match[2] else "BibTeX block"
     error = block.error
     reason = getattr(error, "abort_reason", None) or getattr(error, "message", None) or str(error)
     return f"{what} could not be parsed: {' '.join(reason.split()) or type(error).__name__}"
@@ -204,7 +204,7 @@ def _paper(entry: Entry, fields: dict[str, str], file: str, result: LoadResult) 
     line = _line(entry.start_line)
     title = latex_to_text(fields.get("title", ""))
     if not title:
-        result.skip(f"BibTeX entry {entry.key!r} has no title", file=file, line=line, field="title")
+        result.skip(f"BibTeX entry {excerpt(entry.key)} has no title", file=file, line=line, field="title")
         return None
     url = fields.get("url", "").strip()
     return Paper.create(

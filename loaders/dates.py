@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from loaders.errors import excerpt
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -65,7 +67,7 @@ def parse_date(value: str | int | None) -> str | None:
     match = _MONTH_YEAR.match(text)
     if match:
         return iso_date(int(match[2]), month_number(match[1], text), None, text)
-    raise ValueError(f"not a date: {text!r}")
+    raise ValueError(f"not a date: {excerpt(text)}")
 
 
 def month_number(value: str | int, original: str | None = None) -> int:
@@ -79,7 +81,7 @@ def month_number(value: str | int, original: str | None = None) -> int:
         return int(text)
     if text in MONTHS:
         return MONTHS[text]
-    raise ValueError(f"not a month: {original or value!r}")
+    raise ValueError(f"not a month: {excerpt(original or value)}")
 
 
 def iso_date(year: int, month: int | None = None, day: int | None = None, original: str = "") -> str:
@@ -90,11 +92,11 @@ def iso_date(year: int, month: int | None = None, day: int | None = None, origin
     """
     shown = original or f"{year}-{month}-{day}"
     if not 1000 <= year <= 9999:
-        raise ValueError(f"not a date: {shown!r} (year out of range)")
+        raise ValueError(f"not a date: {excerpt(shown)} (year out of range)")
     if month is None:
         return f"{year:04d}"
     try:
         date(year, month, day or 1)
     except ValueError as exc:
-        raise ValueError(f"not a date: {shown!r} ({exc})") from exc
+        raise ValueError(f"not a date: {excerpt(shown)} ({exc})") from exc
     return f"{year:04d}-{month:02d}" if day is None else f"{year:04d}-{month:02d}-{day:02d}"

@@ -22,7 +22,7 @@ from typing import Any
 
 from loaders import fields
 from loaders.dates import iso_date, month_number, parse_date
-from loaders.errors import RecordError, locate
+from loaders.errors import RecordError, excerpt, locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, clean_text
 from loaders.result import LoadResult
@@ -85,7 +85,7 @@ def parse_listing(text: str, file: str) -> LoadResult:
         if line.kind != "content":
             if result.papers:
                 result.warnings.append(
-                    locate(f"stray {line.kind} line {line.text!r} skipped", file=file, line=line.number)
+                    locate(f"stray {line.kind} line {excerpt(line.text)} skipped", file=file, line=line.number)
                 )
             i += 1
             continue
@@ -97,7 +97,7 @@ def parse_listing(text: str, file: str) -> LoadResult:
             abstract = None
             result.warnings.append(
                 locate(
-                    f"title {line.text!r} has no abstract; kept with an empty abstract",
+                    f"title {excerpt(line.text)} has no abstract; kept with an empty abstract",
                     file=file,
                     line=line.number,
                     field="abstract",

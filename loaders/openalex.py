@@ -14,7 +14,7 @@ from typing import Any
 
 from loaders import fields
 from loaders.dates import parse_date
-from loaders.errors import RecordError, locate
+from loaders.errors import RecordError, excerpt, locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, normalize_arxiv, reference_id
 from loaders.result import LoadResult
@@ -52,7 +52,9 @@ def rebuild_abstract(index: Any) -> str:
     positions: dict[int, str] = {}
     for word, places in index.items():
         if not isinstance(places, list) or not all(isinstance(p, int) and 0 <= p < 10**6 for p in places):
-            raise RecordError(f"positions of {word!r} are not a list of numbers", field="abstract_inverted_index")
+            raise RecordError(
+                f"positions of {excerpt(word)} are not a list of numbers", field="abstract_inverted_index"
+            )
         positions.update((pos, word) for pos in places)
     return " ".join(positions[pos] for pos in sorted(positions))
 

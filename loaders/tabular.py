@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.dates import iso_date, month_number, parse_date
-from loaders.errors import InputError, RecordError, locate
+from loaders.errors import InputError, RecordError, excerpt, locate
 from loaders.jsonio import iter_jsonl, json_records, load_json
 from loaders.records import (
     ID_SCHEMES,
@@ -233,11 +233,13 @@ def parse_reference(value: str) -> dict[str, str] | None:
 
 def _reference(value: Any) -> str:
     if not isinstance(value, str):
-        raise RecordError(f"a reference must be a string id, found {value!r}", field="references")
+        raise RecordError(f"a reference must be a string id, found {excerpt(value)}", field="references")
     found = parse_reference(value)
     ids = external_ids(**found) if found else {}
     if not ids:
-        raise RecordError(f"not a paper id: {value!r} (use arxiv:, doi:, s2: or openalex: ids)", field="references")
+        raise RecordError(
+            f"not a paper id: {excerpt(value)} (use arxiv:, doi:, s2: or openalex: ids)", field="references"
+        )
     return paper_id(ids, "")
 
 
@@ -278,7 +280,7 @@ def _name(value: Any, key: str) -> str:
         return value["name"]
     if isinstance(value, str):
         return value
-    raise RecordError(f"an author must be a name string, found {value!r}", field=key)
+    raise RecordError(f"an author must be a name string, found {excerpt(value)}", field=key)
 
 
 def _int(row: dict[str, Any], key: str) -> int | None:
