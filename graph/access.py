@@ -28,6 +28,7 @@ from graph import schema
 from graph.errors import InputError
 
 __all__ = [
+    "communities",
     "community_of",
     "display_name",
     "edges_of",
@@ -94,6 +95,16 @@ def community_of(attrs: Mapping[str, Any]) -> int | None:
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return None
     return int(value)
+
+
+def communities(G: nx.Graph) -> dict[int, dict[str, Any]]:
+    """Community id -> its record (``label``, ``size``, ...) as the analysis stored it in ``G.graph``
+    (papers outside every community have none); {} before analysis.
+
+    >>> communities(nx.Graph(communities=[{"id": 0, "label": "rectified flow", "size": 4}]))
+    {0: {'id': 0, 'label': 'rectified flow', 'size': 4}}
+    """
+    return {int(record["id"]): dict(record) for record in G.graph.get("communities", [])}
 
 
 def importance(G: nx.Graph, nid: str) -> float:

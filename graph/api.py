@@ -19,7 +19,7 @@ from graph.errors import ConfigError, WorkspaceError
 from graph.export.files import parse_graph_json
 from graph.export.graphdb.bulk import write_bulk_import
 from graph.export.views import DEFAULT_BUDGET as VIEW_BUDGET
-from graph.export.views import write_view
+from graph.export.views import FOCUS_BUDGET, write_view
 from graph.outfolder import read_output, rewrite_outputs, writer_lock
 from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, input_paths, run, write_outputs
 from graph.store import Workspace
@@ -34,7 +34,9 @@ if TYPE_CHECKING:  # the Neo4j driver is imported only by the functions that tal
 
 __all__ = [
     "DEFAULT_OUT",
+    "FOCUS_BUDGET",
     "GRAPH_FILE",
+    "VIEW_BUDGET",
     "BuildSummary",
     "PipelineOptions",
     "add",
@@ -140,11 +142,12 @@ def view(
     radius: int = 1,
     community: int | None = None,
     technique_map: bool = False,
-    budget: int = VIEW_BUDGET,
+    budget: int | None = None,
 ) -> Path:
     """Write one interactive HTML view of the graph in ``out`` into ``out`` and return its path: the
     overview (``graph.html``) by default, else the ``focus`` ego network, a ``community`` or the
-    ``technique_map`` (docs/views.md)."""
+    ``technique_map`` (docs/views.md). ``budget``: most nodes on the page (None: the view's default,
+    ``FOCUS_BUDGET`` for a focus, ``VIEW_BUDGET`` otherwise)."""
     G = load_graph(out)
     return write_view(
         G, out, analysis.community_labels(G),

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from test_views_graphs import XSS_PAYLOADS, hostile_graph, typed_graph
+from views_graphs import XSS_PAYLOADS, hostile_graph, typed_graph
 
 from graph import schema
 from graph.errors import AmbiguousNameError, ConfigError, InputError, NotFoundError
 from graph.export.views import select as view_select
-from graph.export.views.html import script_json
 from graph.export.views import (
     view_file_name,
     write_community,
@@ -24,6 +23,7 @@ from graph.export.views import (
     write_technique_map,
     write_view,
 )
+from graph.export.views.html import script_json
 
 LABELS = {0: "diffusion · one-step", 1: "vision-language", 2: "video", 3: "experts"}
 
@@ -121,7 +121,7 @@ def test_focus_on_paper_by_title_and_radius(graph, tmp_path):
 def test_focus_respects_budget(graph, tmp_path):
     data = page_data(write_focus(graph, tmp_path / "f.html", "concept:one-step", radius=2, budget=20))
     assert len(data["nodes"]) == 20 and data["nodes"][0]["id"] == "concept:one-step"
-    assert "Aggregated" in data["meta"]["aggregated"]
+    assert data["meta"]["aggregated"].startswith("Left out: 14 of the 33 nodes 1 hop from the focus (14 papers)")
 
 
 def test_unknown_and_ambiguous_focus_names(graph, tmp_path):
@@ -241,8 +241,12 @@ def test_cli_view_writes_each_view_into_the_folder(built_folder, tmp_path):
         data = page_data(path)
         assert data["nodes"]
     overview = page_data(built_folder / "graph.html")
-    labels = [c["name"] for c in overview["legend"]["communities"]]
-    assert all(" · " in label for label in labels)  # labels come from communities.csv
+    from graph import api
+    from graph.access import communities
+
+    records = communities(api.load_graph(built_folder))  # the analysis' labels, stored in the graph
+    rows = [c["name"] for c in overview["legend"]["communities"]]
+    assert rows and all(row.split(": ", 1)[1].startswith(records[int(row.split(":")[0])]["label"]) for row in rows)
     assert list(tmp_path.iterdir()) == []  # nothing written into the current directory
 
 
@@ -250,3 +254,86 @@ def test_cli_view_reports_unknown_focus_without_traceback(built_folder, tmp_path
     done = paperkg("view", "--focus", "technique:no-such-technique", "--out", str(built_folder), cwd=tmp_path)
     assert done.returncode == 1
     assert "no-such-technique" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- readability: colours, legend, budgets, layout ---------------------------------------------------------
+
+
+def lab(color: str) -> tuple[float, float, float]:
+    """CIELAB of an sRGB hex colour (D65)."""
+    rgb = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    xyz = [
+        (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047,
+        0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2],
+        (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883,
+    ]
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def test_palette_has_30_clearly_distinct_colours_and_a_neutral_one():
+    from itertools import combinations
+    from math import dist
+
+    from graph.export.views.items import NEUTRAL, PALETTE
+
+    assert len(set(PALETTE)) == len(PALETTE) == 30
+    assert min(dist(lab(a), lab(b)) for a, b in combinations(PALETTE, 2)) >= 30
+    assert min(dist(lab(c), lab(other)) for c in PALETTE for other in (NEUTRAL, "#ffffff")) >= 24
+
+
+def graph_with_communities(n_real: int, small: int) -> nx.MultiDiGraph:
+    """``n_real`` communities of 3 papers recorded by the analysis in G.graph, plus ``small`` one-paper
+    communities it did not record and 2 unclustered papers (community -1)."""
+    G = typed_graph(3 * n_real + small + 2, 1)
+    papers = sorted(n for n, kind in G.nodes(data="kind") if kind == "paper")
+    for i, nid in enumerate(papers):
+        real, one_paper = i < 3 * n_real, i < 3 * n_real + small
+        G.nodes[nid]["community"] = i // 3 if real else (n_real + i - 3 * n_real if one_paper else -1)
+    G.graph["communities"] = [{"id": c, "label": f"topic {c}", "size": 3} for c in range(n_real)]
+    return G
+
+
+def test_legend_and_colours_only_for_real_communities(tmp_path):
+    G = graph_with_communities(35, 4)
+    data = page_data(write_overview(G, tmp_path / "g.html"))
+    rows = data["legend"]["communities"]
+    assert [r["name"] for r in rows[:2]] == ["0: topic 0 (3)", "1: topic 1 (3)"]  # labels from G.graph
+    assert len(rows) == 30 and len({r["color"] for r in rows}) == 30  # distinct, no repeats
+    assert data["legend"]["others"] == {"name": "no community, or a small one (21)", "color": "#c8c8c8"}
+    papers = [n for n in data["nodes"] if n["id"].startswith("paper:")]
+    colours = {G.nodes[n["id"]]["community"]: n["color"]["background"] for n in papers}
+    assert colours[-1] == colours[36] == colours[34] == "#c8c8c8" and colours[29] != "#c8c8c8"
+
+
+def test_unknown_community_lists_every_valid_one(tmp_path):
+    G = graph_with_communities(35, 0)
+    with pytest.raises(NotFoundError, match=r"community 99: .* 35 communities: 0-34$"):
+        write_community(G, tmp_path / "c.html", 99)
+
+
+def test_focus_default_budget_is_readable_and_says_what_was_left_out(tmp_path):
+    from graph.export.views.pages import FOCUS_BUDGET
+
+    G = typed_graph(400, 4)
+    path = write_view(G, tmp_path, focus="concept:one-step", radius=2)
+    data = page_data(path)
+    assert len(data["nodes"]) == FOCUS_BUDGET <= 150
+    note = data["meta"]["aggregated"]
+    assert note.startswith("Left out: ") and "papers" in note and "--budget" in note
+    assert [n["id"] for n in data["nodes"] if n["pinned"]] == ["concept:one-step"]
+
+
+def test_technique_map_places_isolated_techniques_beside_the_main_component(tmp_path):
+    from math import hypot
+
+    G = typed_graph()
+    G.add_node("technique:lonely", kind="technique", key="lonely", label="lonely", df=1)
+    data = page_data(write_technique_map(G, tmp_path / "t.html"))
+    where = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    main = [where[t] for t in data["fit"]]
+    assert "technique:lonely" in where and "technique:lonely" not in data["fit"] and len(main) == 6
+    span = max(hypot(x1 - x2, y1 - y2) for x1, y1 in main for x2, y2 in main)
+    nearest = min(hypot(where["technique:lonely"][0] - x, where["technique:lonely"][1] - y) for x, y in main)
+    assert nearest < span  # side by side, not flung far away

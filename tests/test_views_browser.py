@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_views_graphs import XSS_PAYLOADS, hostile_graph, typed_graph
+from views_graphs import XSS_PAYLOADS, hostile_graph, typed_graph
 
 from graph.export.views import write_community, write_focus, write_overview, write_technique_map
 
@@ -44,6 +44,43 @@ def open_page(driver: Any, path: Path) -> dict[str, Any]:
         if message["method"] == "Network.requestWillBeSent"
     ]
     return state
+
+
+#: The canvas labels vis-network drew (its own measured boxes), in page pixels, inside the viewport; the
+#: pairs that overlap; the smallest label font on screen.
+LABEL_BOXES_JS = """
+var net = window.paperkg.network, body = net.body.nodes, scale = net.getScale();
+var w = net.body.container.clientWidth, h = net.body.container.clientHeight;
+var boxes = [], overlaps = [], smallest = 1e9;
+window.paperkg.nodes.forEach(function (n) {
+  if (!n.label) return;
+  var size = body[n.id].labelModule.size;
+  var a = net.canvasToDOM({x: size.left, y: size.top});
+  var b = net.canvasToDOM({x: size.left + size.width, y: size.top + size.height});
+  if (b.x < 0 || a.x > w || b.y < 0 || a.y > h) return;
+  boxes.push({id: n.id, l: a.x, t: a.y, r: b.x, b: b.y});
+  smallest = Math.min(smallest, body[n.id].labelModule.fontOptions.size * scale);
+});
+for (var i = 0; i < boxes.length; i++) for (var j = i + 1; j < boxes.length; j++) {
+  var p = boxes[i], q = boxes[j];
+  if (p.l < q.r - 0.5 && q.l < p.r - 0.5 && p.t < q.b - 0.5 && q.t < p.b - 0.5) overlaps.push([p.id, q.id]);
+}
+return {ids: boxes.map(function (b) { return b.id; }), overlaps: overlaps, smallest: smallest};
+"""
+
+
+def visible_labels(driver: Any) -> dict[str, Any]:
+    """The labels drawn now (see :data:`LABEL_BOXES_JS`)."""
+    return driver.execute_script(LABEL_BOXES_JS)
+
+
+def assert_readable_labels(driver: Any, at_least: int) -> dict[str, Any]:
+    """At least ``at_least`` labels drawn, none overlapping another, none smaller than 12 px on screen."""
+    labels = visible_labels(driver)
+    assert len(labels["ids"]) >= at_least, labels
+    assert labels["overlaps"] == [], labels["overlaps"][:5]
+    assert labels["smallest"] >= 12, labels["smallest"]
+    return labels
 
 
 def assert_clean(state: dict[str, Any]) -> None:
@@ -178,3 +215,72 @@ def test_bundled_sample_overview_screenshot(browser, sample_build):
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(page, ARTIFACTS / "sample-graph.html")
     assert browser.save_screenshot(str(ARTIFACTS / "sample-overview.png"))
+
+
+def test_labels_by_importance_never_overlap_and_zooming_in_reveals_more(browser, tmp_path):
+    path = write_overview(typed_graph(400, 5), tmp_path / "graph.html", LABELS)
+    assert_clean(open_page(browser, path))
+    first = assert_readable_labels(browser, 10)
+    sizes = browser.execute_script("return window.paperkg.nodes.map(function (n) { return [n.id, n.size]; })")
+    biggest = max(sizes, key=lambda item: item[1])[0]
+    assert biggest in first["ids"]  # the most important node is labelled first
+    browser.execute_script(
+        "var net = window.paperkg.network; net.moveTo({scale: net.getScale() * 4, animation: false});"
+        "window.paperkg.placeLabels(); net.redraw();"
+    )
+    zoomed = assert_readable_labels(browser, 5)
+    assert set(zoomed["ids"]) - set(first["ids"]), "zooming in showed no label that was hidden before"
+
+
+def test_focus_centre_is_always_labelled(browser, graph, tmp_path):
+    path = write_focus(graph, tmp_path / "f.html", "technique:lora", radius=2, communities=LABELS)
+    open_page(browser, path)
+    assert "technique:lora" in assert_readable_labels(browser, 5)["ids"]
+
+
+def test_technique_map_first_shows_its_main_component(browser, graph, tmp_path):
+    graph = graph.copy()
+    for i in range(5):
+        graph.add_node(f"technique:loose-{i}", kind="technique", key=f"loose-{i}", label=f"loose {i}", df=1)
+    path = write_technique_map(graph, tmp_path / "t.html", LABELS)
+    open_page(browser, path)
+    inside = browser.execute_script(
+        "var net = window.paperkg.network, c = net.body.container, fit = JSON.parse("
+        "document.getElementById('pk-data').textContent).fit;"
+        "return fit.map(function (id) { var p = net.canvasToDOM(net.getPositions([id])[id]);"
+        "return p.x >= 0 && p.y >= 0 && p.x <= c.clientWidth && p.y <= c.clientHeight; });"
+    )
+    assert len(inside) == 6 and all(inside)
+    assert_readable_labels(browser, 6)
+
+
+@pytest.mark.parametrize(
+    "name, options",
+    [
+        ("overview", {}),
+        ("technique-map", {"technique_map": True}),
+        ("community-1", {"community": 1}),
+        ("focus-slimflow-radius-2", {"focus": "SlimFlow", "radius": 2}),
+    ],
+)
+def test_bundled_sample_pages_are_readable(browser, sample_build, tmp_path, name, options):
+    """Each page of the real sample build: drawn cleanly, labels readable and never overlapping at the
+    first zoom; photographed into tests/artifacts/ (look at them)."""
+    from graph import api
+
+    out = tmp_path / "out"
+    shutil.copytree(sample_build, out)
+    page = api.view(out, **options)
+    state = open_page(browser, page)
+    assert_clean(state)
+    labels = assert_readable_labels(browser, 8)
+    if "focus" in options:
+        assert state["nodes"] <= api.FOCUS_BUDGET
+        assert browser.find_element("id", "pk-aggregated").text.startswith("Left out: ")
+        pinned = browser.execute_script(
+            "return window.paperkg.nodes.get({filter: function (n) { return n.pinned; }}).map(function (n) {"
+            " return n.id; })"
+        )
+        assert len(pinned) == 1 and pinned[0] in labels["ids"]  # SlimFlow, the focus, is labelled
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / f"sample-{name}.png"))

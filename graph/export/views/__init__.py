@@ -21,6 +21,7 @@ False
 
 from graph.export.views.pages import (
     DEFAULT_BUDGET,
+    FOCUS_BUDGET,
     view_file_name,
     write_community,
     write_focus,
@@ -31,6 +32,7 @@ from graph.export.views.pages import (
 
 __all__ = [
     "DEFAULT_BUDGET",
+    "FOCUS_BUDGET",
     "view_file_name",
     "write_community",
     "write_focus",

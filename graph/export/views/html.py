@@ -30,6 +30,8 @@ from loaders.atomicio import atomic_write
 #: vis-network version shipped inside pyvis (``pyvis/templates/lib/vis-<version>/``).
 VIS_VERSION = "9.1.2"
 TEMPLATE = "view.html.j2"
+#: Canvas label font (assets/view.js sizes it per zoom so labels keep one size on screen).
+LABEL_FONT = "system-ui, sans-serif"
 ASSETS = Path(__file__).with_name("assets")
 
 _SCRIPT_ESCAPES = {
@@ -100,7 +102,7 @@ def vis_options(n_nodes: int, physics: bool = False) -> dict[str, Any]:
         }
     )
     options["edges"] = {"smooth": False, "color": {"inherit": False}, "selectionWidth": 2}
-    options["nodes"] = {"font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3}}
+    options["nodes"] = {"font": {"size": 14, "face": LABEL_FONT, "strokeWidth": 3, "strokeColor": "#ffffff"}}
     options["interaction"].update(
         {
             "hover": True,
@@ -121,7 +123,8 @@ def render_page(
     *,
     physics: bool = False,
 ) -> str:
-    """The HTML text of a view: ``nodes``/``edges`` as vis items, ``page`` = {meta, legend}.
+    """The HTML text of a view: ``nodes``/``edges`` as vis items, ``page`` = {meta, legend, fit} (``fit``:
+    the node ids the first view zooms to; all when empty).
 
     The lists are handed to a PyVis :class:`Network` in bulk and rendered through its Jinja
     environment, pointed at ``assets/`` with autoescaping switched on.
@@ -133,7 +136,13 @@ def render_page(
     net.options = vis_options(len(nodes), physics)
     vis_js, vis_css = vis_assets()
     view_js, view_css = view_assets()
-    data = {"meta": page["meta"], "legend": page["legend"], "nodes": net.nodes, "edges": net.edges}
+    data = {
+        "meta": page["meta"],
+        "legend": page["legend"],
+        "fit": page.get("fit", []),
+        "nodes": net.nodes,
+        "edges": net.edges,
+    }
     return net.templateEnv.get_template(net.path).render(
         page_title=page["meta"]["title"],
         data_json=Markup(script_json(data)),

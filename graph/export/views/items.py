@@ -4,8 +4,9 @@ Each item carries vis styling (shape, colour, size, label, position) and an ``in
 ``[key, value]`` rows of plain text) that the page shows in tooltips and the details panel. No HTML is
 built here: the page puts every string into the DOM as text.
 
->>> community_color(0), community_color(None)
-('#4e79a7', '#9e9e9e')
+>>> colors = community_colors({0: 40, 1: 12, 7: 1})
+>>> colors[0], community_color(1, colors), community_color(None, colors)
+('#4e79a7', '#f28e2b', '#c8c8c8')
 >>> short("Consistency Models Made Easy and Fast", 20)
 'Consistency Models…'
 """
@@ -22,30 +23,17 @@ import networkx as nx
 from graph import schema
 from graph.access import community_of, display_name, importance, node_kind, targets
 
-#: Community colours (Tableau 10 then its light variants); they repeat above 20 communities.
+#: Community colours: Tableau 10 (without its grey), then colours picked so that any two differ by at
+#: least 30 CIELAB units, and each from the neutral grey and the white page by at least 24
+#: (tests/test_views.py checks it). The largest communities get them in order of size.
 PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-    "#a0cbe8",
-    "#ffbe7d",
-    "#ff9d9a",
-    "#86bcb6",
-    "#8cd17d",
-    "#f1ce63",
-    "#d4a6c8",
-    "#fabfd2",
-    "#d7b5a6",
-    "#79706e",
-)
-NO_COMMUNITY = "#9e9e9e"
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
+    "#1111d4", "#ef39d1", "#39ef39", "#1d2587", "#ad7bf4", "#970c69", "#c1ef39", "#39efc1", "#877e1d",
+    "#cdd897", "#97460c", "#7bf485", "#762d3f", "#3985ef", "#f47bcc", "#d41111", "#b239ef", "#800c97",
+    "#f4ad7b", "#3957ef", "#2d7658",
+)  # fmt: skip
+#: Papers in no community, or in one past the palette.
+NEUTRAL = "#c8c8c8"
 
 
 @dataclass(frozen=True)
@@ -91,9 +79,16 @@ TOP_TERMS = 5
 SNIPPET = 280
 
 
-def community_color(community: int | None) -> str:
-    """The colour of a community id (grey when the paper has none)."""
-    return NO_COMMUNITY if community is None else PALETTE[community % len(PALETTE)]
+def community_colors(sizes: Mapping[int, int]) -> dict[int, str]:
+    """Colours of the real communities (id -> number of papers): the largest get :data:`PALETTE` in
+    order of size (ties by id); the rest have none (they are drawn :data:`NEUTRAL`)."""
+    order = sorted(sizes, key=lambda c: (-sizes[c], c))
+    return dict(zip(order, PALETTE, strict=False))
+
+
+def community_color(community: int | None, colors: Mapping[int, str]) -> str:
+    """The colour of a community id in ``colors`` (:func:`community_colors`), else :data:`NEUTRAL`."""
+    return NEUTRAL if community is None else colors.get(community, NEUTRAL)
 
 
 def community_name(community: int | None, labels: Mapping[int, str]) -> str:
@@ -195,12 +190,17 @@ def node_items(
     positions: Mapping[str, tuple[float, float]],
     labels: Mapping[int, str],
     *,
-    labelled: Iterable[str] | None = None,
+    palette: Mapping[int, str],
     colors: Mapping[str, str] | None = None,
+    pinned: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
-    """vis node items of ``ids`` (in that order). ``labelled`` limits which nodes show a canvas label
-    (all when None); ``colors`` overrides fill colours by node id."""
-    show_label = None if labelled is None else set(labelled)
+    """vis node items of ``ids`` (in that order); papers take their community's colour in ``palette``
+    (:func:`community_colors`) and ``colors`` overrides fill colours by node id.
+
+    Canvas labels start empty: the page shows ``text`` for as many nodes as fit without overlapping at
+    the current zoom, ``pinned`` nodes first, then by size (importance); see assets/view.js.
+    """
+    keep = set(pinned)
     size = sizes(G, ids)
     items = []
     for nid in ids:
@@ -208,15 +208,16 @@ def node_items(
         style = KIND_STYLES[kind]
         fill = style.color
         if kind == schema.PAPER:
-            fill = community_color(community_of(G.nodes[nid]))
+            fill = community_color(community_of(G.nodes[nid]), palette)
         if colors and nid in colors:
             fill = colors[nid]
         x, y = positions[nid]
-        label = short(display_name(G, nid)) if show_label is None or nid in show_label else ""
         items.append(
             {
                 "id": nid,
-                "label": label,
+                "label": "",
+                "text": short(display_name(G, nid)),
+                "pinned": nid in keep,
                 "shape": style.shape,
                 "size": size[nid],
                 "color": {"background": fill, "border": "#333333" if kind != schema.PAPER else "#ffffff"},

@@ -1,10 +1,12 @@
 """Node positions for the view pages, computed in Python so the browser draws at once (physics off).
 
-Small views use NetworkX's seeded spring layout. Larger ones use a grouped layout that is linear in the
-number of nodes: each group (community) is a sunflower (phyllotaxis) disc with its most important
-members in the middle, the discs are placed along a size-weighted sunflower spiral (largest in the
-centre), and the remaining nodes (techniques, concepts) sit at the mean position of the grouped nodes
-they link to.
+Small views use NetworkX's seeded spring layout, one connected component at a time: the components are
+packed side by side, largest first, and the isolated nodes sit in a grid block after them, so one loose
+node never squeezes the rest into a corner (:func:`main_component` names the nodes a page first zooms to).
+Larger ones use a grouped layout that is linear in the number of nodes: each group (community) is a
+sunflower (phyllotaxis) disc with its most important members in the middle, the discs are placed along a
+size-weighted sunflower spiral (largest in the centre), and the remaining nodes (techniques, concepts) sit
+at the mean position of the grouped nodes they link to.
 
 >>> args = (["a", "b", "c"], [("a", "b"), ("b", "c")], {"a": 0, "b": 0, "c": 1})
 >>> sorted(positions(*args)), positions(*args) == positions(*args)
@@ -50,15 +52,85 @@ def positions(
 def spring_positions(
     ids: Sequence[str], links: Sequence[tuple[str, str]], *, seed: int = 42
 ) -> dict[str, Position]:
-    """Seeded Fruchterman-Reingold layout scaled to vis-network pixels."""
+    """Seeded Fruchterman-Reingold layout of each connected component, scaled to vis-network pixels,
+    the components packed side by side (largest first) and the isolated nodes in a grid after them.
+
+    >>> pos = spring_positions(["a", "b", "c", "lone"], [("a", "b"), ("b", "c")])
+    >>> max(abs(x) for x, _ in pos.values()) < 400   # the isolated node stays close by
+    True
+    """
+    graph = _graph(ids, links)
+    parts = components(graph, ids)
+    boxes = [_component_layout(graph.subgraph(part), part, seed) for part in parts if len(part) > 1]
+    lone = [part[0] for part in parts if len(part) == 1]
+    if lone:
+        boxes.append(_grid(lone))
+    return _pack(boxes)
+
+
+def components(graph: nx.Graph, ids: Sequence[str]) -> list[list[str]]:
+    """Connected components (nodes in ``ids`` order), largest first, ties by their first node's order."""
+    order = {node: i for i, node in enumerate(ids)}
+    parts = [sorted(part, key=order.__getitem__) for part in nx.connected_components(graph)]
+    return sorted(parts, key=lambda part: (-len(part), order[part[0]]))
+
+
+def main_component(ids: Sequence[str], links: Iterable[tuple[str, str]]) -> list[str]:
+    """The largest connected component of the drawn graph (the part a page first zooms to).
+
+    >>> main_component(["a", "b", "c"], [("b", "c")])
+    ['b', 'c']
+    """
+    graph = _graph(ids, links)
+    return components(graph, ids)[0] if ids else []
+
+
+def _graph(ids: Sequence[str], links: Iterable[tuple[str, str]]) -> nx.Graph:
     graph = nx.Graph()
     graph.add_nodes_from(ids)
     graph.add_edges_from((u, v) for u, v in links if u != v)
-    if not ids:
-        return {}
-    scale = 60.0 * math.sqrt(len(ids)) + 80.0
+    return graph
+
+
+def _component_layout(graph: nx.Graph, part: Sequence[str], seed: int) -> dict[str, Position]:
+    """Spring layout of one component, its scale growing with the square root of its size."""
+    scale = 60.0 * math.sqrt(len(part)) + 40.0
     layout = nx.spring_layout(graph, seed=seed, scale=scale)
-    return {node: _rounded(layout[node]) for node in ids}
+    return {node: (float(layout[node][0]), float(layout[node][1])) for node in part}
+
+
+def _grid(nodes: Sequence[str]) -> dict[str, Position]:
+    """Nodes in a square grid, :data:`SPACING` * 2 apart, row by row."""
+    width = math.ceil(math.sqrt(len(nodes)))
+    step = 2 * SPACING
+    return {node: (step * (i % width), step * (i // width)) for i, node in enumerate(nodes)}
+
+
+def _pack(boxes: Sequence[Mapping[str, Position]]) -> dict[str, Position]:
+    """Place the layouts left to right in rows (shelves) no wider than about twice the first one, with a
+    gap of :data:`SPACING` * 2; the first layout is centred on the origin."""
+    placed: dict[str, Position] = {}
+    gap = 2 * SPACING
+    x = y = shelf = 0.0
+    limit = None
+    for box in boxes:
+        xs = [p[0] for p in box.values()]
+        ys = [p[1] for p in box.values()]
+        width, height = max(xs) - min(xs), max(ys) - min(ys)
+        if limit is None:
+            limit = max(2.0 * width, 4 * gap)
+        elif x + width > limit:
+            x, y, shelf = 0.0, y + shelf + gap, 0.0
+        for node, (px, py) in box.items():
+            placed[node] = (px - min(xs) + x, py - min(ys) + y)
+        x += width + gap
+        shelf = max(shelf, height)
+    if not placed:
+        return {}
+    first = boxes[0]
+    cx = sum(placed[n][0] for n in first) / len(first)
+    cy = sum(placed[n][1] for n in first) / len(first)
+    return {node: _rounded((px - cx, py - cy)) for node, (px, py) in placed.items()}
 
 
 def sunflower(count: int, spacing: float = SPACING) -> np.ndarray:

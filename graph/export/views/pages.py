@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from graph import __version__, schema
+from graph.access import communities as community_records
 from graph.access import community_of, display_name, node_kind
 from graph.errors import ConfigError
 from graph.export.views import select as view_select
@@ -19,13 +20,15 @@ from graph.export.views.html import render_page, write_page
 from graph.export.views.items import (
     EDGE_STYLES,
     KIND_STYLES,
+    NEUTRAL,
     community_color,
+    community_colors,
     community_name,
     edge_items,
     induced_edges,
     node_items,
 )
-from graph.export.views.layout import SPRING_LIMIT, positions
+from graph.export.views.layout import SPRING_LIMIT, main_component, positions
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -37,8 +40,10 @@ __all__ = [
     "write_view",
 ]
 
+#: Most nodes on an overview or community page (vis-network stays fluid; more are aggregated away).
 DEFAULT_BUDGET = 1500
-LEGEND_COMMUNITIES = 20
+#: Most nodes on a focus page: a neighbourhood a reader can follow.
+FOCUS_BUDGET = 120
 SEED = 42
 
 Edge = tuple[str, str, str, Mapping[str, Any]]
@@ -62,10 +67,11 @@ def write_focus(
     focus: str,
     radius: int = 1,
     communities: Mapping[int, str] | None = None,
-    budget: int = DEFAULT_BUDGET,
+    budget: int = FOCUS_BUDGET,
 ) -> Path:
     """Write the ego network of ``focus`` (``technique:<key>``, ``paper:<id or title>``, a node id or
-    a bare title/label) within ``radius`` hops, every relationship type included."""
+    a bare title/label) within ``radius`` hops, every relationship type included, at most ``budget``
+    nodes (the page says what it left out)."""
     centre = view_select.resolve(G, focus)
     selection = view_select.ego(G, centre, radius, budget)
     edges = induced_edges(G, selection.ids, schema.RELATIONSHIPS)
@@ -100,7 +106,8 @@ def write_technique_map(
     each keeping its ``top_links`` strongest links; colour = the community using it most."""
     labels = communities or {}
     selection, edges, dominant = view_select.technique_map(G, top_links)
-    colors = {t: community_color(c) for t, c in dominant.items()}
+    palette = _palette(G)
+    colors = {t: community_color(c, palette) for t, c in dominant.items()}
     how = (
         f"techniques linked when the same papers use both (each keeps its {top_links} strongest links); "
         "colour = the community whose papers use it most"
@@ -137,9 +144,10 @@ def write_view(
     radius: int = 1,
     community: int | None = None,
     technique_map: bool = False,
-    budget: int = DEFAULT_BUDGET,
+    budget: int | None = None,
 ) -> Path:
-    """Write the view the options ask for into folder ``out`` (one view per call) and return its path."""
+    """Write the view the options ask for into folder ``out`` (one view per call) and return its path.
+    ``budget`` None: the view's own default (:data:`FOCUS_BUDGET` for a focus, else :data:`DEFAULT_BUDGET`)."""
     chosen = sum((focus is not None, community is not None, technique_map))
     if chosen > 1:
         raise ConfigError("choose one of --focus, --community and --technique-map per view")
@@ -147,10 +155,10 @@ def write_view(
     if technique_map:
         return write_technique_map(G, path, communities)
     if community is not None:
-        return write_community(G, path, community, communities, budget)
+        return write_community(G, path, community, communities, budget or DEFAULT_BUDGET)
     if focus is not None:
-        return write_focus(G, path, focus, radius, communities, budget)
-    return write_overview(G, path, communities, budget)
+        return write_focus(G, path, focus, radius, communities, budget or FOCUS_BUDGET)
+    return write_overview(G, path, communities, budget or DEFAULT_BUDGET)
 
 
 def _write(
@@ -167,15 +175,31 @@ def _write(
 ) -> Path:
     """Lay out, style and render one view, then write it."""
     ids = selection.ids
+    labels = {**labels, **{c: str(r.get("label") or "") for c, r in community_records(G).items()}}
     if groups is None:
         groups = {nid: community_of(G.nodes[nid]) for nid in ids if node_kind(G, nid) == schema.PAPER}
-    layout = positions(ids, ((u, v) for u, v, _, _ in edges), groups, seed=SEED)
-    nodes = node_items(G, ids, layout, labels, labelled=selection.labelled, colors=colors)
+    links = [(u, v) for u, v, _, _ in edges]
+    layout = positions(ids, links, groups, seed=SEED)
+    palette = _palette(G)
+    nodes = node_items(G, ids, layout, labels, palette=palette, colors=colors, pinned=selection.pinned)
     page = {
         "meta": _meta(G, title, what, ids, edges, selection.note),
-        "legend": _legend(G, ids, edges, labels, groups),
+        "legend": _legend(G, ids, edges, labels, groups, palette),
+        "fit": main_component(ids, links) if len(ids) <= SPRING_LIMIT else [],
     }
     return write_page(path, render_page(nodes, edge_items(edges), page))
+
+
+def _palette(G: nx.MultiDiGraph) -> dict[int, str]:
+    """Colours of the graph's real communities (the analysis' records in ``G.graph``; without them, every
+    community of two or more papers), largest first; the same on every page of the graph."""
+    records = community_records(G)
+    if records:
+        sizes = {c: int(r.get("size") or 0) for c, r in records.items() if c >= 0}
+    else:
+        counted = Counter(community_of(G.nodes[n]) for n in view_select.by_kind(G).get(schema.PAPER, []))
+        sizes = {c: n for c, n in counted.items() if c is not None and c >= 0 and n >= 2}
+    return community_colors(sizes)
 
 
 def _meta(
@@ -214,22 +238,19 @@ def _legend(
     edges: Sequence[Edge],
     labels: Mapping[int, str],
     groups: Mapping[str, int | None],
+    palette: Mapping[int, str],
 ) -> dict[str, Any]:
-    """Legend entries: communities present (largest first), node kinds and relationship kinds shown."""
+    """Legend entries: the coloured communities present (largest first), one neutral row for the rest,
+    node kinds and relationship kinds shown."""
     sizes = Counter(groups[nid] for nid in ids if nid in groups)
-    order = sorted(sizes, key=lambda c: (-sizes[c], -1 if c is None else c))
-    rows = [
-        {"name": f"{community_name(c, labels)} ({sizes[c]:,})", "color": community_color(c)}
-        for c in order[:LEGEND_COMMUNITIES]
-    ]
-    more = len(order) - LEGEND_COMMUNITIES
+    real = sorted((c for c in sizes if c in palette), key=lambda c: (-sizes[c], c))
+    rows = [{"name": f"{community_name(c, labels)} ({sizes[c]:,})", "color": palette[c]} for c in real]
+    rest = sum(n for c, n in sizes.items() if c not in palette)
     kinds_shown = {node_kind(G, nid) for nid in ids}
     edge_kinds = sorted({kind for _, _, kind, _ in edges})
     return {
         "communities": rows,
-        "moreCommunities": f"\u2026 and {more:,} more communities (colours repeat every 20)"
-        if more > 0
-        else None,
+        "others": {"name": f"no community, or a small one ({rest:,})", "color": NEUTRAL} if rest else None,
         "kinds": [
             {"name": style.name, "glyph": style.glyph, "color": style.color}
             for kind, style in KIND_STYLES.items()

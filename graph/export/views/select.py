@@ -126,7 +126,7 @@ def ego(G: nx.MultiDiGraph, centre: str, radius: int, budget: int) -> Selection:
     >>> G = nx.MultiDiGraph([("paper:a", f"concept:c{i}") for i in range(9)] + [("paper:a", "paper:b")])
     >>> chosen = ego(G, "paper:a", 1, 5)
     >>> len(chosen.ids), chosen.pinned, chosen.note.split(";")[0]
-    (5, ['paper:a'], 'Left out: 6 of the 10 nodes 1 hop from the focus (6 concepts)')
+    (5, ['paper:a'], 'Left out: 6 of the 10 nodes 1 hop from the focus (1 paper, 5 concepts)')
     """
     check_budget(budget)
     if radius < 0:

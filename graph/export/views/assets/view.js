@@ -1,5 +1,7 @@
 /* paperkg view page: draws the prepared nodes/edges with vis-network and wires the legend, search,
- * tooltips, details panel and physics toggle. Every text from the data goes into the page through
+ * tooltips, details panel and physics toggle. Canvas labels keep one size on screen and are placed by
+ * importance (pinned nodes, then node size): at every zoom, a node shows its label only when the label
+ * overlaps no label already placed, so zooming in reveals more of them. Every text from the data goes into the page through
  * textContent or attribute setters (never innerHTML), and links are kept only for http(s) URLs. */
 (function () {
   "use strict";
@@ -86,7 +88,17 @@
         list.appendChild(item);
       }
       legend.appendChild(list);
-      if (data.legend.moreCommunities) legend.appendChild(el("p", data.legend.moreCommunities, "pk-muted"));
+    }
+    if (data.legend.others) {
+      if (!groups.length) legend.appendChild(el("h3", "Colours: communities"));
+      var other = el("p", null, "pk-muted");
+      var grey = el("span", null, "pk-swatch");
+      grey.style.background = data.legend.others.color;
+      grey.style.display = "inline-block";
+      grey.style.marginRight = "6px";
+      other.appendChild(grey);
+      other.appendChild(document.createTextNode(data.legend.others.name));
+      legend.appendChild(other);
     }
     legend.appendChild(el("h3", "Shapes: node kinds"));
     var shapes = el("ul");
@@ -214,14 +226,91 @@
   physics.addEventListener("change", function () {
     network.setOptions({ physics: { enabled: physics.checked } });
   });
-  byId("pk-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+
+  // --- labels: one size on screen, most important first, never overlapping ----------------------------
+  var LABEL_PX = 13;
+  var LABEL_PAD = 3;
+  var fontFace = (options.nodes && options.nodes.font && options.nodes.font.face) || "sans-serif";
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = LABEL_PX + "px " + fontFace;
+  var labelOrder = data.nodes.map(function (node, index) {
+    return {
+      id: node.id, text: node.text || "", size: node.size || 0, pinned: Boolean(node.pinned), index: index,
+      width: measure.measureText(node.text || "").width,
+    };
+  }).filter(function (entry) { return entry.text; });
+  labelOrder.sort(function (a, b) {
+    return (b.pinned - a.pinned) || (b.size - a.size) || (a.index - b.index);
+  });
+  var labelShown = {};
+
+  function overlapsAny(box, boxes) {
+    for (var i = 0; i < boxes.length; i++) {
+      var other = boxes[i];
+      if (box.l < other.r && other.l < box.r && box.t < other.b && other.t < box.b) return true;
+    }
+    return false;
+  }
+
+  function placeLabels() {
+    var scale = network.getScale();
+    var positions = network.getPositions(labelOrder.map(function (entry) { return entry.id; }));
+    var width = container.clientWidth;
+    var height = container.clientHeight;
+    var boxes = [];
+    var show = {};
+    for (var i = 0; i < labelOrder.length; i++) {
+      var entry = labelOrder[i];
+      var at = network.canvasToDOM(positions[entry.id]);
+      var top = at.y + entry.size * scale;
+      var box = {
+        l: at.x - entry.width / 2 - LABEL_PAD, r: at.x + entry.width / 2 + LABEL_PAD,
+        t: top - LABEL_PAD, b: top + LABEL_PX * 1.3 + LABEL_PAD,
+      };
+      if (box.r < 0 || box.l > width || box.b < 0 || box.t > height) continue;
+      if (overlapsAny(box, boxes)) continue;
+      boxes.push(box);
+      show[entry.id] = true;
+    }
+    var font = { size: LABEL_PX / scale, strokeWidth: 3 / scale, face: fontFace };
+    var updates = labelOrder.map(function (entry) {
+      return { id: entry.id, label: show[entry.id] ? entry.text : "", font: font };
+    });
+    labelShown = show;
+    nodes.update(updates);
+  }
+
+  var labelTimer = null;
+  function placeLabelsSoon() {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(placeLabels, 120);
+  }
+  network.on("zoom", placeLabelsSoon);
+  network.on("dragEnd", placeLabelsSoon);
+  network.on("stabilized", placeLabelsSoon);
+  network.on("animationFinished", placeLabelsSoon);
+  window.addEventListener("resize", placeLabelsSoon);
+
+  function fitInitial() {
+    var ids = (data.fit || []).filter(function (id) { return nodes.get(id) !== null; });
+    network.fit(ids.length ? { nodes: ids, animation: false } : { animation: false });
+  }
+
+  byId("pk-fit").addEventListener("click", function () {
+    network.fit({ animation: false });
+    placeLabels();
+  });
 
   window.paperkg = {
     network: network, nodes: nodes, edges: edges, focusNode: focusNode, showDetails: showDetails,
+    placeLabels: placeLabels, labelShown: function () { return Object.keys(labelShown); },
   };
   window.paperkgReady = false;
   network.once("afterDrawing", function () {
     window.paperkgFirstDrawMs = performance.now();
-    window.paperkgReady = true;
+    fitInitial();
+    placeLabels();
+    network.once("afterDrawing", function () { window.paperkgReady = true; });
+    network.redraw();
   });
 })();
