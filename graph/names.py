@@ -35,12 +35,16 @@ __all__ = [
     "introduced_names",
     "is_distinctive_name",
     "mention_citations",
+    "name_like",
     "widely_mentioned",
 ]
 
 #: Words at least this frequent in English (wordfreq's Zipf scale: 3 = once per million words) are
 #: dictionary words, never method names.
 DICTIONARY_ZIPF = 3.0
+
+#: A part of a hyphenated compound this frequent is an English word ("modality", "grained").
+COMPOUND_PART_ZIPF = 2.0
 
 #: A name mentioned (not introduced) by more than this many corpus papers, and by more than
 #: :data:`WIDE_SHARE` of them, is a widely used tool or product: it implies no citation.
@@ -59,7 +63,7 @@ _CALLED = re.compile(r"\b(?:called|dubbed|named|termed|coined|namely)\s+" + _NAM
 _PROPOSAL_SENTENCE = re.compile(
     r"\b(?:we|this (?:paper|work|study))\s+(?:also\s+)?(?:propose|introduce|present|develop)", re.IGNORECASE
 )
-_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z0-9-]{1,11})s?\)")
+_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z0-9-]{1,11})\)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -69,8 +73,9 @@ def is_distinctive_name(name: str) -> bool:
     Distinctive: not an English dictionary word, and at least 4 characters long or marked as a name by
     mixed case (``ViT``), digits or a hyphen; a short all-caps acronym (``VLM``) is too generic.
 
-    >>> [is_distinctive_name(n) for n in ["SlimFlow", "UNITER", "LLaVA-Med", "ViT", "UNIT", "VLM", "Flow"]]
-    [True, True, True, True, False, False, False]
+    >>> names = ["SlimFlow", "UNITER", "LLaVA-Med", "ViT", "UNIT", "VLM", "Flow", "Cross-modality"]
+    >>> [is_distinctive_name(n) for n in names]
+    [True, True, True, True, False, False, False, False]
     """
     from wordfreq import zipf_frequency
 
@@ -82,6 +87,11 @@ def is_distinctive_name(name: str) -> bool:
         return False
     if not marked and not name[0].isupper():
         return False
+    words = [w for w in name.lower().split("-") if w]
+    if not (mixed_case or any(c.isdigit() for c in name)) and all(
+        zipf_frequency(w, "en") >= COMPOUND_PART_ZIPF for w in words
+    ):
+        return False  # a compound of English words ("Cross-modality", "fine-grained")
     return zipf_frequency(name.lower(), "en") < DICTIONARY_ZIPF
 
 
@@ -100,15 +110,40 @@ def introduced_name(title: str) -> str | None:
     return name if is_distinctive_name(name) else None
 
 
+_DESCRIPTIVE = re.compile(r"-(?:based|like|driven|free|aware|guided|specific|level|wise|style|scale)$", re.IGNORECASE)
+
+
+def name_like(name: str) -> bool:
+    """Whether a word is written as a name: inner capitals, digits or a hyphen (``Flash-VStream``, ``DMD2``,
+    ``UNITER``), and not a descriptive compound (``LLM-based``). A capitalised word (``Annealing``) is not.
+
+    >>> [name_like(n) for n in ["Flash-VStream", "DEVA", "DMD2", "Annealing", "LLM-based"]]
+    [True, True, True, False, False]
+    """
+    marked = any(c.isupper() for c in name[1:]) or any(c.isdigit() for c in name) or "-" in name
+    return marked and _DESCRIPTIVE.search(name) is None
+
+
 def _proposed(abstract: str) -> list[str]:
-    """Names the abstract proposes: "we propose NAME", "called NAME", "long form (ACRONYM)" in a proposal."""
+    """Names the abstract proposes: "we propose NAME", "called NAME", and "Title Case Long Form (ACRONYM)"
+    in a proposal sentence; only words written as names (:func:`name_like`), never plural acronyms."""
     found: list[str] = []
     for sentence in _SENTENCE.split(abstract):
         for regex in (_PROPOSES, _CALLED):
             found += [m.group(1).rstrip(".") for m in regex.finditer(sentence)]
         if _PROPOSAL_SENTENCE.search(sentence):
-            found += [m.group(2) for m in _ACRONYM.finditer(sentence) if _is_acronym_of(m.group(2), m.group(1))]
-    return found
+            found += [
+                m.group(2)
+                for m in _ACRONYM.finditer(sentence)
+                if _is_acronym_of(m.group(2), m.group(1)) and _title_case_tail(m.group(1), m.group(2))
+            ]
+    return [name for name in found if name_like(name) and not re.fullmatch(r"[A-Z]+s", name)]
+
+
+def _title_case_tail(words: str, acronym: str) -> bool:
+    """Whether the long form of ``acronym`` is written in Title Case (a name, not a generic term)."""
+    letters = sum(c.isupper() for c in acronym)
+    return all(w[:1].isupper() for w in re.split(r"[\s-]+", words.strip())[-letters:])
 
 
 def introduced_names(title: str, abstract: str) -> list[str]:

@@ -10,7 +10,8 @@ too) or a corpus paper citing both (co-citation). Each item has a :mod:`specific
 * Its ``weight`` is the sum of the specificities of the shared items; ``shared`` lists them most specific
   first. ``text`` is the TF-IDF cosine of the two titles + abstracts.
 * Pairs are ranked by ``score = weight + TEXT_WEIGHT * text``: the graph evidence and the plain text
-  similarity together, so ties in one are broken by the other, never by id.
+  similarity together, so ties in one are broken by the other, never by id. A pair scoring under
+  :data:`MIN_SCORE` is neither linked nor a ``similar`` answer.
 
 Items a paper has are node ids (``technique:lora``, ``concept:online video stream``) or citation items
 (``work:<paper id>``: the cited work; ``citedby:<paper id>``: a corpus paper citing it). Everything is
@@ -45,6 +46,7 @@ from graph.specificity import is_specific, specificity
 
 __all__ = [
     "MIN_CONCEPTS",
+    "MIN_SCORE",
     "TEXT_WEIGHT",
     "Evidence",
     "ItemCut",
@@ -56,13 +58,24 @@ __all__ = [
     "score_one",
     "score_pair",
     "text_matrix",
+    "worth_showing",
 ]
 
 #: How many specific concepts (and nothing more specific) make a link.
 MIN_CONCEPTS = 2
 
 #: How much the text cosine (0..1) counts next to the summed specificities.
-TEXT_WEIGHT = 2.0
+TEXT_WEIGHT = 6.0
+
+#: The lowest score of a RELATED_TO link or a ``similar`` answer: weaker evidence is not shown as related
+#: work (measured on tests/data/judged, docs/graph.md; about one specific technique plus a tenth of text
+#: similarity, or a quarter of text similarity alone).
+MIN_SCORE = 1.2
+
+#: ``similar`` also shows answers scoring at least this share of the best answer's score (and at least
+#: :data:`MIN_ANSWER_SCORE`), so a paper whose related work is described in other words still gets some.
+RELATIVE_SCORE = 0.7
+MIN_ANSWER_SCORE = 0.8
 
 #: Item id prefixes of citation evidence.
 WORK, CITEDBY = "work", "citedby"
@@ -129,6 +142,26 @@ class Link:
     def score(self) -> float:
         """The ranking score: graph evidence plus weighted text similarity."""
         return self.weight + TEXT_WEIGHT * self.text
+
+    @property
+    def related(self) -> bool:
+        """Whether the evidence is strong enough to show the pair as related work (:data:`MIN_SCORE`)."""
+        return self.score >= MIN_SCORE - 1e-9
+
+
+def worth_showing(found: Sequence[tuple[str, Link]]) -> list[tuple[str, Link]]:
+    """The answers of :func:`score_one` worth showing as related work: those that are :attr:`Link.related`,
+    and those within :data:`RELATIVE_SCORE` of the best answer (scoring at least :data:`MIN_ANSWER_SCORE`).
+
+    >>> strong, weak = Link(1.0, 0.1, [], True), Link(0.0, 0.05, [], False)
+    >>> [name for name, _ in worth_showing([("a", strong), ("b", weak)])]
+    ['a']
+    """
+    if not found:
+        return []
+    best = max(link.score for _, link in found)
+    floor = max(MIN_ANSWER_SCORE, RELATIVE_SCORE * best)
+    return [(pid, link) for pid, link in found if link.related or link.score >= floor - 1e-9]
 
 
 def paper_items(concept_keys: Iterable[str], technique_keys: Iterable[str], tied: Mapping[str, str]) -> list[str]:
@@ -292,6 +325,7 @@ def related_pairs(
             text = (T[idx] @ T[i].T).toarray().ravel()
             score = w + TEXT_WEIGHT * text
             best = np.lexsort((idx, -text, -score))[:k]
+            best = best[score[best] >= MIN_SCORE - 1e-9]
             for j, wj, tj in zip(idx[best], w[best], text[best], strict=True):
                 pair = (min(i, int(j)), max(i, int(j)))
                 if pair not in chosen:
@@ -328,7 +362,8 @@ def score_pair(evidence: Evidence, cut: Cut, a: str, b: str, n_shared: int = 10)
 
 def score_one(evidence: Evidence, cut: Cut, paper: str, n_shared: int = 5) -> list[tuple[str, Link]]:
     """Every paper sharing evidence with ``paper`` (an item, or being among its :data:`TEXT_CANDIDATES`
-    nearest by text), scored by the same rule as :func:`related_pairs`, best first (ties by text, then id)."""
+    nearest by text), scored by the same rule as :func:`related_pairs`, best first (ties by text, then id).
+    :func:`worth_showing` keeps the answers worth showing."""
     papers = sorted(evidence.items_of)
     spec = item_specificities(evidence, cut)
     mine = {item for item in evidence.items_of[paper] if item in spec}

@@ -19,7 +19,7 @@ import networkx as nx
 from graph import schema
 from graph.access import display_name, importance, node_kind, nodes_of_kind
 from graph.errors import AmbiguousNameError, ConfigError, NotFoundError
-from graph.relatedness import ItemCut, evidence_from_graph, score_one, score_pair
+from graph.relatedness import ItemCut, evidence_from_graph, score_one, score_pair, worth_showing
 from loaders.records import normalize_title
 
 #: How close (difflib ratio) an approximate title must be to count as a match.
@@ -257,7 +257,9 @@ class Similar(NamedTuple):
 def similar(G: nx.MultiDiGraph, x: str, k: int = 10) -> list[Similar]:
     """The ``k`` papers most related to paper ``x``, by the rule of :mod:`graph.relatedness` (the one behind
     RELATED_TO): every paper sharing an item with ``x`` or near it by text is scored, best first; ties are
-    broken by text similarity, never by id alone. The item cuts are the build's defaults."""
+    broken by text similarity, never by id alone. Only answers worth showing
+    (:func:`~graph.relatedness.worth_showing`) come back, so there may be fewer than ``k``. The item cuts
+    are the build's defaults."""
     paper = resolve_paper(G, x)
     evidence = evidence_from_graph(G)
     cut = ItemCut().for_corpus(len(evidence.items_of))
@@ -271,7 +273,7 @@ def similar(G: nx.MultiDiGraph, x: str, k: int = 10) -> list[Similar]:
             link.text,
             link.links,
         )
-        for other, link in score_one(evidence, cut, paper)[:k]
+        for other, link in worth_showing(score_one(evidence, cut, paper))[:k]
     ]
 
 
