@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -103,25 +104,49 @@ def input_paths(inputs: Sequence[str | Path]) -> list[Path]:
 
 
 class _Stages:
-    """Runs the pipeline's stages in order, timing each, with one progress bar over the stages."""
+    """Runs the pipeline's stages in order, timing each, with one progress bar over the stages.
 
-    NAMES = ("load", "ingest", "extract", "graph", "analysis", "export")
+    ``figures`` keeps, per stage, wall and CPU seconds and the process's peak resident memory so far
+    (the run log records them; ``benchmarks/pipeline.py`` reads them from there).
+    """
+
+    NAMES = ("load", "ingest", "corpus", "extract", "graph", "analysis", "export")
 
     def __init__(self, progress: bool) -> None:
         self.timings: dict[str, float] = {}
+        self.figures: dict[str, dict[str, float | None]] = {}
         # disable=None: shown only when stderr is a terminal (never in logs or captured output)
         self.bar = tqdm(total=len(self.NAMES), unit="stage", disable=None if progress else True, leave=False)
 
     def run(self, stage: str, fn: Callable[[], T]) -> T:
         self.bar.set_description(stage)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         self.timings[stage] = round(time.perf_counter() - start, 3)
+        self.figures[stage] = {
+            "wall_s": self.timings[stage],
+            "cpu_s": round(time.process_time() - cpu, 3),
+            "peak_rss_mib": peak_rss_mib(),
+        }
         self.bar.update()
         return result
 
     def close(self) -> None:
         self.bar.close()
+
+
+def peak_rss_mib() -> float | None:
+    """The peak resident memory of this process so far, in MiB (None where the OS does not say).
+
+    >>> peak_rss_mib() > 1
+    True
+    """
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)  # bytes on macOS, KiB on Linux
 
 
 def run(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
@@ -141,7 +166,7 @@ def _run_locked(command: str, inputs: Sequence[str | Path], out: Path, options: 
         with Workspace.open(out) as ws:
             ingest = ws.replace_corpus if command == "build" else ws.ingest
             report = stages.run("ingest", lambda: ingest(loaded.papers))
-            papers = resolve_references(ws.papers())
+            papers = stages.run("corpus", lambda: resolve_references(ws.papers()))
             extractions = stages.run("extract", lambda: extract(papers, ws, vocabulary, options))
             G = stages.run(
                 "graph",
@@ -152,9 +177,8 @@ def _run_locked(command: str, inputs: Sequence[str | Path], out: Path, options: 
             analysis = stages.run("analysis", lambda: analyze(G, seed=options.seed))
             files = stages.run("export", lambda: write_outputs(G, analysis, out))
             stats = {"papers": len(papers), "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
-            ws.log_run(
-                command, [str(p) for p in paths], {**stats, "ingest": str(report)}, run_settings(options, vocabulary)
-            )
+            stats = {**stats, "ingest": str(report), "stages": stages.figures}
+            ws.log_run(command, [str(p) for p in paths], stats, run_settings(options, vocabulary))
     finally:
         stages.close()
     return BuildSummary(

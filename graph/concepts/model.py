@@ -28,15 +28,24 @@ _DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_
 DEVICES = ("auto", "cpu", "cuda")
 
 
+def check_device(device: str) -> str:
+    """``device`` when it is an option value ``auto|cpu|cuda``, else a :class:`ConfigError` (torch not imported).
+
+    >>> check_device("auto")
+    'auto'
+    """
+    if device not in DEVICES:
+        raise ConfigError(f"device {device!r} is not one of {', '.join(DEVICES)}")
+    return device
+
+
 def resolve_device(device: str) -> str:
     """``"cpu"`` or ``"cuda"`` for an option value ``auto|cpu|cuda``; ``cuda`` without a GPU is an error.
 
     >>> resolve_device("cpu")
     'cpu'
     """
-    if device not in DEVICES:
-        raise ConfigError(f"device {device!r} is not one of {', '.join(DEVICES)}")
-    if device == "cpu":
+    if check_device(device) == "cpu":
         return "cpu"
     import torch
 

@@ -19,7 +19,7 @@ import numpy as np
 from graph.concepts.cache import EmbeddingCache
 from graph.concepts.candidates import MAX_WORDS
 from graph.concepts.features import SIGNALS, DocCandidates, document_text, group_candidates
-from graph.concepts.model import Embedder, load_model, model_name, resolve_device
+from graph.concepts.model import Embedder, check_device, load_model, model_name, resolve_device
 from graph.errors import ConfigError
 from graph.extraction import ConceptHit
 
@@ -109,7 +109,7 @@ class ConceptExtractor:
         if min(top_n, batch_size, shortlist, max_words, doc_tokens or 1) < 1:
             raise ConfigError("top_n, batch_size, shortlist, max_words and doc_tokens must be positive")
         self.model = model
-        self.device = resolve_device(device)
+        self.device_option = check_device(device)  # resolved (importing torch) only when the model loads
         self.top_n = top_n
         self.diversity = diversity
         self.shortlist = max(shortlist, top_n)
@@ -146,7 +146,7 @@ class ConceptExtractor:
         if self._embedder is None:
             from keybert import KeyBERT
 
-            encoder = load_model(self.model, self.device, self._progress)
+            encoder = load_model(self.model, resolve_device(self.device_option), self._progress)
             self._embedder = Embedder(encoder, self.model_name, self._cache, self._batch_size, self._progress)
             self._keybert = KeyBERT(model=encoder)
         return self._embedder
