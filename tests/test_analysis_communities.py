@@ -18,9 +18,9 @@ from graph.export.views.select import technique_map
 TOPICS = ("rectified flow", "kv cache", "neural architecture search")
 
 
-def _paper(G: nx.MultiDiGraph, name: str, techniques=(), role: str = "uses") -> str:
+def _paper(G: nx.MultiDiGraph, name: str, techniques=(), role: str = "uses", abstract: str = "") -> str:
     node = schema.node_id(schema.PAPER, name)
-    G.add_node(node, kind=schema.PAPER, id=name, title=name.title())
+    G.add_node(node, kind=schema.PAPER, id=name, title=name.title(), abstract=abstract)
     concept = schema.node_id(schema.CONCEPT, f"{name} own phrase")
     G.add_node(concept, kind=schema.CONCEPT, label=f"{name} own phrase", df=1, specificity=1.0)
     G.add_edge(node, concept, key=schema.HAS_CONCEPT, kind=schema.HAS_CONCEPT)
@@ -38,21 +38,23 @@ def _link(G: nx.MultiDiGraph, a: str, b: str, weight: float = 2.0) -> None:
 def corpus() -> nx.MultiDiGraph:
     """Three topics of six linked papers, each using its own specific technique and the broad
     'transformers'; plus leftovers: a linked pair next to topic 0, an unlinked paper using topic 1's
-    technique, an unlinked paper with only a broad technique, and a pair sharing nothing specific."""
+    technique, an unlinked paper whose abstract is about topic 2, an unlinked paper with only a broad
+    technique, and a pair sharing nothing specific."""
     G = nx.MultiDiGraph()
     for t in TOPICS:
         G.add_node(schema.node_id(schema.TECHNIQUE, t), kind=schema.TECHNIQUE, label=t.title(), df=7, specificity=0.8)
     G.add_node("technique:transformers", kind=schema.TECHNIQUE, label="Transformers", df=20, specificity=0.15,
                broad=True)  # fmt: skip
     for i, t in enumerate(TOPICS):
-        members = [_paper(G, f"t{i}p{j}", [t, "transformers"]) for j in range(6)]
+        members = [_paper(G, f"t{i}p{j}", [t, "transformers"], abstract=f"{t} for {t} problems") for j in range(6)]
         for a, b in itertools.combinations(members, 2):
             _link(G, a, b)
     near = [_paper(G, "near1", ["transformers"]), _paper(G, "near2", ["transformers"])]
     _link(G, *near, weight=1.0)
     _link(G, near[0], "paper:t0p0", weight=0.6)
     _paper(G, "lone-kv", [TOPICS[1]])
-    _paper(G, "lone-broad", ["transformers"])
+    _paper(G, "lone-broad", ["transformers"], abstract="quantum chemistry of proteins")
+    _paper(G, "text-nas", abstract="a new neural architecture search space")
     _link(G, _paper(G, "odd1"), _paper(G, "odd2"), weight=1.0)
     return G
 
@@ -84,13 +86,14 @@ def test_topics_are_communities_and_leftovers_join_the_one_they_are_linked_to(an
     assert all(_community(G, f"t{i}p{j}") == topic[i] for i in range(3) for j in range(6))
     assert _community(G, "near1") == _community(G, "near2") == topic[0]
     assert _community(G, "lone-kv") == topic[1]  # no link, but topic 1's specific technique
+    assert _community(G, "text-nas") == topic[2]  # no link, no item, but its title and abstract
 
 
 def test_papers_sharing_nothing_specific_are_unclustered(analysed):
     G, _ = analysed
     assert {_community(G, p) for p in ("lone-broad", "odd1", "odd2")} == {UNCLUSTERED}
     summary = G.graph["analysis"]["communities"]
-    assert summary["unclustered"] == 3 and summary["attached"] >= 1
+    assert summary["unclustered"] == 3 and summary["attached"] == {"items": 1, "links": 2, "text": 1}
 
 
 def test_labels_name_the_specific_technique_never_a_broad_or_one_paper_item(analysed):

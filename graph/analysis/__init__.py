@@ -37,15 +37,15 @@ from graph.analysis.communities import (
     community_records,
     describe,
     item_communities,
-    item_specificity,
-    paper_terms,
     partition,
+    specificities,
 )
 from graph.analysis.couse import technique_graph
 from graph.analysis.explain import Explanation, Ranked, Similar, explain, resolve_paper, similar, top
 from graph.analysis.projection import LINKS, centrality_projection, citation_share, to_networkx
 from graph.analysis.trends import Trends, trends
 from graph.defaults import SEED
+from graph.relatedness import evidence_from_graph
 
 __all__ = [
     "AnalysisResult",
@@ -89,10 +89,11 @@ def _set(G: nx.MultiDiGraph, name: str, values: dict[str, float] | dict[str, int
         G.nodes[node][name] = round(value, 8) if isinstance(value, float) else value
 
 
-def _partition_of(G: nx.MultiDiGraph, U: nx.Graph, seed: int) -> Partition:
-    terms_of = {p: paper_terms(G, p) for p in U}
-    items = {t for terms in terms_of.values() for t in terms if t in G}
-    return partition(U, seed, terms_of, {t: item_specificity(G, t, len(terms_of)) for t in items})
+def _partition_of(G: nx.MultiDiGraph, U: nx.Graph, seed: int) -> tuple[Partition, dict[str, set[str]]]:
+    """The communities, and each paper's items (the relatedness rule's: :func:`evidence_from_graph`)."""
+    evidence = evidence_from_graph(G)
+    terms_of = {p: set(items) for p, items in evidence.items_of.items()}
+    return partition(U, seed, terms_of, specificities(G, terms_of), evidence.texts), terms_of
 
 
 def analyze(
@@ -108,7 +109,7 @@ def analyze(
     paper_rank = pagerank(to_networkx(G, projection))
     paper_between = betweenness(U, betweenness_exact_max, betweenness_samples, seed)
     tech_rank, tech_between = technique_centrality(technique_graph(G))
-    found = _partition_of(G, U, seed)
+    found, terms_of = _partition_of(G, U, seed)
     member = found.membership()
     clustered = {p: c for p, c in member.items() if c != UNCLUSTERED}
 
@@ -117,7 +118,7 @@ def analyze(
     _set(G, "betweenness", {**paper_between, **tech_between})
     _set(G, "community", {**member, **item_communities(G, member)})
 
-    communities = describe(G, found.groups, paper_rank)
+    communities = describe(G, found, paper_rank, terms_of)
     exact = U.number_of_nodes() <= betweenness_exact_max
     G.graph["communities"] = community_records(communities)
     G.graph["analysis"] = {

@@ -13,13 +13,18 @@ Every try (resolution, modularity, communities, largest share, score) is recorde
 RELATED_TO weight into (in rounds, so a paper linked only to a leftover that joined follows it); failing
 that, the one whose characteristic items they share most (sum of the items' specificity times the share
 of the community's papers using them, counting only specific items, :data:`ATTACH_MIN_SPECIFICITY`, used
-by at least two of its papers); else they stay *unclustered* (community :data:`UNCLUSTERED`).
+by at least two of its papers); failing that, the one whose TF-IDF centroid (titles and abstracts) is
+nearest, if the cosine reaches :data:`ATTACH_MIN_TEXT`; else they stay *unclustered* (community
+:data:`UNCLUSTERED`). Labels, "about" sentences and top papers come from each community's *core* (the
+papers placed by their links), so attached papers never change what a community is said to be about.
 
 **Labels** (class-based TF-IDF weighted by specificity): an item's score in a community is the share of
 the community's papers using it times ``log(N / df)`` (how rare it is in the corpus) times its
 specificity. Only specific items count: not broad techniques (or concepts naming one), at least
 :data:`LABEL_MIN_SPECIFICITY` specific, and used by at least :data:`LABEL_MIN_SHARE` of the community's
-papers (and at least two), so neither a generic phrase nor a one-paper phrase names a community.
+papers (and at least two), so neither a generic phrase nor a one-paper phrase names a community. A
+community without any such item is labelled by its most distinctive items of any specificity, marked
+"(broad)".
 Communities are numbered by size (largest first), ties by their smallest paper id, so the same graph and
 seed always give the same numbers.
 
@@ -40,10 +45,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from scipy import sparse
 
 from graph import schema
-from graph.access import display_name, nodes_of_kind, targets
+from graph.access import display_name, targets
 from graph.analysis.couse import uses_of
+from graph.relatedness import text_matrix
+from graph.specificity import SPECIFIC, specificity
 
 #: Fewest papers a community has.
 MIN_SIZE = 3
@@ -51,9 +60,10 @@ MIN_SIZE = 3
 RESOLUTIONS = (1.0, 1.5, 2.0, 3.0, 4.0)
 #: A label item is used by at least this share of the community's papers (and at least two).
 LABEL_MIN_SHARE = 0.15
-#: An unlinked leftover joins a community only through items at least this specific (graph/specificity.py's
-#: SPECIFIC: evidence on its own).
-ATTACH_MIN_SPECIFICITY = 0.5
+#: An unlinked leftover joins a community through items at least this specific (evidence on their own).
+ATTACH_MIN_SPECIFICITY = SPECIFIC
+#: ... or, failing that, through a TF-IDF cosine of its title and abstract with the community's at least this.
+ATTACH_MIN_TEXT = 0.1
 #: Label items are at least this specific (with N papers: used by at most ~N**0.7 of them).
 LABEL_MIN_SPECIFICITY = 0.3
 #: The community number of papers that belong to none.
@@ -70,6 +80,7 @@ class Community:
     label: str
     size: int
     about: str = ""
+    linked: int = 0
     top_papers: list[str] = field(default_factory=list)
     top_techniques: list[str] = field(default_factory=list)
     top_concepts: list[str] = field(default_factory=list)
@@ -82,8 +93,12 @@ class Partition:
     groups: list[list[str]]
     unclustered: list[str]
     resolution: float = 1.0
-    attached: int = 0
     tried: list[dict[str, float]] = field(default_factory=list)
+    attached: dict[str, str] = field(default_factory=dict)
+
+    def core(self, number: int) -> list[str]:
+        """The papers of community ``number`` placed by their links (not attached by items or text)."""
+        return [p for p in self.groups[number] if self.attached.get(p, "links") == "links"]
 
     def membership(self) -> dict[str, int]:
         """Paper -> community number (:data:`UNCLUSTERED` for the unclustered)."""
@@ -99,42 +114,34 @@ class Partition:
             "tried": self.tried,
             "min_size": MIN_SIZE,
             "communities": len(self.groups),
-            "attached": self.attached,
+            "attached": dict(sorted(Counter(self.attached.values()).items())),
             "unclustered": len(self.unclustered),
         }
 
 
-def item_specificity(G: nx.MultiDiGraph, item: str, n_papers: int) -> float:
-    """How specific a concept/technique is: 0 when broad (or a concept naming a broad technique), else its
-    ``specificity`` property, or, for a graph built without one, ``log(N/df) / log(N)`` (1 = one paper).
+def item_specificity(G: nx.MultiDiGraph, item: str, df: int, n_papers: int) -> float:
+    """How specific an item is: 0 when broad (or a concept naming a broad technique), else the node's
+    ``specificity`` property, else (citation items, graphs built without one) :func:`graph.specificity.specificity`.
 
-    >>> G = nx.MultiDiGraph(); G.add_node("technique:t", df=10); G.add_node("technique:u", broad=True)
-    >>> round(item_specificity(G, "technique:t", 100), 2), item_specificity(G, "technique:u", 100)
-    (0.5, 0.0)
+    >>> G = nx.MultiDiGraph(); G.add_node("technique:t", specificity=0.7); G.add_node("technique:u", broad=True)
+    >>> item_specificity(G, "technique:t", 5, 100), item_specificity(G, "technique:u", 2, 100)
+    (0.7, 0.0)
+    >>> round(item_specificity(G, "work:arxiv:1", 10, 100), 2)
+    0.5
     """
-    data = G.nodes[item]
+    data = G.nodes[item] if item in G else {}
     tied = data.get("technique")
     if data.get("broad") or (tied and G.nodes.get(schema.node_id(schema.TECHNIQUE, tied), {}).get("broad")):
         return 0.0
     if data.get("specificity") is not None:
         return float(data["specificity"])
-    df = max(int(data.get("df") or 1), 1)
-    return math.log(n_papers / df) / math.log(n_papers) if n_papers > 1 and df < n_papers else 0.0
+    return specificity(df, n_papers)
 
 
-def paper_terms(G: nx.MultiDiGraph, paper: str) -> set[str]:
-    """The techniques a paper uses and its concepts, a concept tied to a technique counting as the technique.
-
-    >>> G = nx.MultiDiGraph(); G.add_node("concept:rf", technique="rectified-flow")
-    >>> _ = G.add_edge("paper:p", "concept:rf", key="HAS_CONCEPT")
-    >>> paper_terms(G, "paper:p")
-    {'technique:rectified-flow'}
-    """
-    terms = set(uses_of(G, paper))
-    for concept in targets(G, paper, schema.HAS_CONCEPT):
-        tied = G.nodes[concept].get("technique")
-        terms.add(schema.node_id(schema.TECHNIQUE, tied) if tied else concept)
-    return terms
+def specificities(G: nx.MultiDiGraph, terms_of: Mapping[str, set[str]]) -> dict[str, float]:
+    """Item -> :func:`item_specificity`, for every item of ``terms_of`` (paper -> its items)."""
+    df = Counter(t for terms in terms_of.values() for t in terms)
+    return {t: item_specificity(G, t, d, len(terms_of)) for t, d in sorted(df.items())}
 
 
 def _louvain(U: nx.Graph, resolution: float, seed: int) -> list[list[str]]:
@@ -209,8 +216,36 @@ def _profiles(
     return profiles
 
 
+def _attach_by_text(
+    groups: Sequence[Sequence[str]], pending: Sequence[str], texts: Mapping[str, str]
+) -> dict[str, int]:
+    """Leftover -> the community whose papers' TF-IDF centroid is nearest, if the cosine reaches
+    :data:`ATTACH_MIN_TEXT`."""
+    if not pending or not groups:
+        return {}
+    papers = [p for g in groups for p in g] + list(pending)
+    T = text_matrix([texts.get(p, "") for p in papers])
+    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    member = sparse.csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))), shape=(len(groups), len(papers)))
+    centroids = member @ T
+    norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
+    centroids = sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ centroids
+    joined: dict[str, int] = {}
+    for start in range(0, len(pending), 1000):
+        block = (T[len(owner) + start : len(owner) + start + 1000] @ centroids.T).toarray()
+        for i, row in enumerate(block):
+            best = int(np.argmax(row))
+            if row[best] >= ATTACH_MIN_TEXT:
+                joined[pending[start + i]] = best
+    return joined
+
+
 def partition(
-    U: nx.Graph, seed: int, terms_of: Mapping[str, set[str]], specificity: Mapping[str, float]
+    U: nx.Graph,
+    seed: int,
+    terms_of: Mapping[str, set[str]],
+    specificity: Mapping[str, float],
+    texts: Mapping[str, str] | None = None,
 ) -> Partition:
     """Communities of the paper link graph ``U`` (see the module docstring); deterministic for a seed."""
     if U.number_of_nodes() == 0:
@@ -221,15 +256,19 @@ def partition(
     home = {p: i for i, group in enumerate(groups) for p in group}
     profiles = _profiles(groups, terms_of)
     joined = _attach_by_links(U, leftovers, home)
+    how = dict.fromkeys(joined, "links")
     for paper in leftovers:
         best = None if paper in joined else _best_by_terms(terms_of.get(paper, set()), profiles, specificity)
         if best is not None:
-            joined[paper] = best
+            joined[paper], how[paper] = best, "items"
+    by_text = _attach_by_text(groups, [p for p in leftovers if p not in joined], texts or {})
+    joined.update(by_text)
+    how.update(dict.fromkeys(by_text, "text"))
     for paper, number in joined.items():
         groups[number].append(paper)
     ordered = sorted((sorted(g) for g in groups), key=lambda c: (-len(c), c[0]))
     unclustered = [p for p in leftovers if p not in joined]
-    return Partition(ordered, unclustered, resolution, len(joined), tried)
+    return Partition(ordered, unclustered, resolution, tried, how)
 
 
 def item_communities(G: nx.MultiDiGraph, member: Mapping[str, int]) -> dict[str, int]:
@@ -255,11 +294,17 @@ def _distinct(labels: Sequence[str], n: int) -> list[str]:
     return chosen
 
 
+def _label(names: Sequence[str], broad: bool) -> str:
+    label = LABEL_SEPARATOR.join(names)
+    return f"{label} (broad)" if label and broad else label
+
+
 def label_terms(
     members: Sequence[str],
     terms_of: Mapping[str, set[str]],
     df: Mapping[str, int],
     specificity: Mapping[str, float],
+    min_specificity: float = LABEL_MIN_SPECIFICITY,
 ) -> list[tuple[str, int]]:
     """(item, papers of the community using it), most distinctive first (see the module docstring)."""
     counts = Counter(t for p in members for t in terms_of.get(p, ()))
@@ -268,7 +313,7 @@ def label_terms(
     score = {
         t: (c / len(members)) * math.log(n_papers / df[t]) * specificity.get(t, 0.0)
         for t, c in counts.items()
-        if c >= floor and df[t] < n_papers and specificity.get(t, 0.0) >= LABEL_MIN_SPECIFICITY
+        if c >= floor and df[t] < n_papers and specificity.get(t, 0.0) >= min_specificity
     }
     ranked = sorted((t for t in score if score[t] > 0), key=lambda t: (-score[t], t))
     return [(t, counts[t]) for t in ranked]
@@ -276,30 +321,42 @@ def label_terms(
 
 def describe(
     G: nx.MultiDiGraph,
-    groups: Sequence[Sequence[str]],
+    found: Partition,
     paper_rank: Mapping[str, float],
+    terms_of: Mapping[str, set[str]],
     n_terms: int = 3,
     n_top: int = 5,
 ) -> list[Community]:
-    """Labelled :class:`Community` records, with a sentence on what each is about and its top papers."""
-    terms_of = {p: paper_terms(G, p) for p in nodes_of_kind(G, schema.PAPER)}
+    """Labelled :class:`Community` records, with a sentence on what each is about and its top papers, both
+    from the papers placed by their links (the core; attached papers only add to the size).
+    ``terms_of``: paper -> its items; only concept and technique nodes label a community."""
     df = Counter(t for terms in terms_of.values() for t in terms)
-    spec = {t: item_specificity(G, t, len(terms_of)) for t in df if t in G}
+    spec = {t: s for t, s in specificities(G, terms_of).items() if t in G}
+    loose = {t: float(G.nodes[t].get("specificity") or 0.0) for t in spec}
     result = []
-    for number, members in enumerate(groups):
+    for number, group in enumerate(found.groups):
+        members = found.core(number) or group
         ranked = label_terms(members, terms_of, df, spec)
+        broad = not ranked
+        if broad:
+            ranked = label_terms(members, terms_of, df, loose, min_specificity=0.0)
         names = _distinct([display_name(G, t) for t, _ in ranked], n_terms + 2)
         count = {display_name(G, t): c for t, c in ranked}
         about = ", ".join(f"{name} ({count[name]} of {len(members)} papers)" for name in names)
+        if about:
+            about = f"No specific item is shared by enough of its papers; broadly: {about}." if broad else (
+                f"Papers on {about}."
+            )
         techniques = [t for t, _ in ranked if t.startswith(schema.TECHNIQUE + ":")]
         concepts = [t for t, _ in ranked if t.startswith(schema.CONCEPT + ":")]
         papers = sorted(members, key=lambda p: (-paper_rank.get(p, 0.0), p))
         result.append(
             Community(
                 id=number,
-                label=LABEL_SEPARATOR.join(names[:n_terms]) or f"community {number} (no shared specific item)",
-                size=len(members),
-                about=f"Papers on {about}." if about else "Its papers share no specific item often enough.",
+                label=_label(names[:n_terms], broad) or f"community {number} (no shared item)",
+                size=len(group),
+                linked=len(found.core(number)),
+                about=about or "Its papers share no item often enough.",
                 top_papers=papers[:n_top],
                 top_techniques=[display_name(G, t) for t in techniques[:n_top]],
                 top_concepts=[display_name(G, t) for t in concepts[:n_top]],
