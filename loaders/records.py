@@ -26,6 +26,7 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
 #: Terminal escape sequences, other control characters and soft hyphens: never part of a title's text.
 _INVISIBLE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f\xad]")
+_INVISIBLE_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f\xad]")
 
 #: Prefixes of stable paper ids, most trusted first.
 ID_SCHEMES = ("arxiv", "doi", "s2", "openalex", "title")
@@ -112,7 +113,10 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFC", text)).split())
+    text = unicodedata.normalize("NFC", text)
+    if _INVISIBLE_CHAR.search(text):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def normalize_title(title: str) -> str:

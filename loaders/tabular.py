@@ -24,6 +24,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,7 @@ def _row(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return {name: value for name, (_, value) in best.items()}
 
 
+@lru_cache(maxsize=4096)
 def _column(name: str) -> tuple[str, int] | None:
     key = name.strip().lstrip("\ufeff").strip('"').lower()
     return _ALIAS.get(re.sub(r"[\s.\-]+", "_", key))
