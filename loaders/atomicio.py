@@ -13,9 +13,9 @@ It lives in ``loaders`` because ``loaders`` may not import ``graph`` while both 
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> atomic_write(folder / "a.txt", "done").read_text()
 'done'
->>> _ = (folder / ".a.txt.k2j4.tmp").write_text("left by a killed run")
+>>> _ = (folder / ".a.txt.k2j4_x9q.tmp").write_text("left by a killed run")
 >>> [p.name for p in remove_stale_temps(folder)], sorted(p.name for p in folder.iterdir())
-(['.a.txt.k2j4.tmp'], ['a.txt'])
+(['.a.txt.k2j4_x9q.tmp'], ['a.txt'])
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import IO, Any
 __all__ = ["atomic_open", "atomic_write", "is_temp_name", "remove_stale_temps"]
 
 #: The name :func:`atomic_open` gives its temporary files: ``.<final name>.<random>.tmp``.
-_TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
+_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # tempfile's random part: 8 of [a-z0-9_]
 
 
 @contextmanager
@@ -74,7 +74,7 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
 def is_temp_name(name: str) -> bool:
     """Whether ``name`` is one of :func:`atomic_open`'s temporary file names.
 
-    >>> is_temp_name(".graph.html.x8_3kq.tmp"), is_temp_name("graph.html"), is_temp_name(".paperkg.lock")
+    >>> is_temp_name(".graph.html.x8_3kq0a.tmp"), is_temp_name(".notes.tmp"), is_temp_name(".paperkg.lock")
     (True, False, False)
     """
     return bool(_TEMP_NAME.match(name))
