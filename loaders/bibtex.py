@@ -202,7 +202,7 @@ def _inherit_date(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> 
 
 def _paper(entry: Entry, fields: dict[str, str], file: str, result: LoadResult) -> Paper | None:
     line = _line(entry.start_line)
-    title = latex_to_text(fields.get("title", ""))
+    title = _decoded(fields, "title", file, line, result.warnings)
     if not title:
         result.skip(f"BibTeX entry {excerpt(entry.key)} has no title", file=file, line=line, field="title")
         return None
@@ -211,7 +211,7 @@ def _paper(entry: Entry, fields: dict[str, str], file: str, result: LoadResult) 
         title,
         arxiv=_arxiv_id(fields),
         doi=fields.get("doi"),
-        abstract=latex_to_text(fields.get("abstract", "")),
+        abstract=_decoded(fields, "abstract", file, line, result.warnings),
         authors=split_authors(fields.get("author", "")),
         published=_published(fields, file, line, result.warnings),
         urls={"paper": url} if url else {},
@@ -222,16 +222,30 @@ def _paper(entry: Entry, fields: dict[str, str], file: str, result: LoadResult) 
 def latex_to_text(value: str) -> str:
     """LaTeX markup to plain text, whitespace folded; a raw ``%`` is text, spacing commands are spaces.
 
+    Markup pylatexenc cannot decode is kept as written, braces dropped (:func:`_decoded` warns about it).
+
     >>> latex_to_text("Learning with {M}{\\\\\\"u}ller's {\\\\em noisy} labels: 50% less, Trans\\\\-former")
     "Learning with Müller's noisy labels: 50% less, Transformer"
     """
+    try:
+        return _decode_latex(value)
+    except Exception:  # pylatexenc raises assorted errors on malformed markup
+        return clean_text(value.replace("{", "").replace("}", ""))
+
+
+def _decode_latex(value: str) -> str:
     if not value:
         return ""
-    value = _SPACING.sub(" ", _RAW_PERCENT.sub(r"\\%", value))
+    return clean_text(_LATEX.latex_to_text(_SPACING.sub(" ", _RAW_PERCENT.sub(r"\\%", value))))
+
+
+def _decoded(fields: dict[str, str], key: str, file: str, line: int | None, warnings: list[str]) -> str:
+    """A text field decoded from LaTeX; when that fails, the text as written, with a warning."""
     try:
-        return clean_text(_LATEX.latex_to_text(value))
-    except Exception:  # pylatexenc raises assorted errors on malformed markup: keep the raw text
-        return clean_text(value.replace("{", "").replace("}", ""))
+        return _decode_latex(fields.get(key, ""))
+    except Exception:  # pylatexenc raises assorted errors on malformed markup
+        warnings.append(locate("LaTeX markup could not be decoded; kept as written", file=file, line=line, field=key))
+        return latex_to_text(fields.get(key, ""))
 
 
 def split_authors(value: str) -> list[str]:

@@ -149,6 +149,27 @@ def test_title_without_abstract_is_kept_with_a_located_warning() -> None:
     ]
 
 
+def test_two_titles_without_abstracts_in_a_row_never_take_the_next_title() -> None:
+    abstract = "We present a method. " * 20
+    page = "Daily Papers\n\nFirst Title Alone\n\nSecond Title Alone\n\nThird Title\n\n" + abstract + "\n"
+    result = parse_listing(page, "page.txt")
+    assert [(p.title, p.abstract) for p in result.papers] == [
+        ("First Title Alone", ""),
+        ("Second Title Alone", ""),
+        ("Third Title", abstract.strip()),
+    ]
+    assert [w.split(": ", 1)[0] for w in result.warnings] == ["page.txt:3", "page.txt:5"]
+
+
+def test_a_short_abstract_ending_with_a_full_stop_is_still_an_abstract() -> None:
+    page = "Daily Papers\n\nTiny Paper\n\nWe show one thing.\n\nNext Paper\n\n" + "Long abstract. " * 30 + "\n"
+    result = parse_listing(page, "page.txt")
+    assert [(p.title, p.abstract[:18]) for p in result.papers] == [
+        ("Tiny Paper", "We show one thing."),
+        ("Next Paper", "Long abstract. Lon"),
+    ]
+
+
 def test_a_page_with_only_header_lines_has_no_papers() -> None:
     result = parse_listing("new\n\nSubscribe\n\nbyAK and the research community\n\nApr 3\n", "header.txt")
     assert result.papers == [] and result.skipped == []
