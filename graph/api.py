@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import networkx as nx
 
-from graph import analysis
+from graph import analysis, schema
+from graph.access import display_name
 from graph.analysis import Explanation, Ranked, Similar
 from graph.errors import ConfigError, WorkspaceError
 from graph.export.files import parse_graph_json
@@ -22,6 +23,7 @@ from graph.export.views import DEFAULT_BUDGET as VIEW_BUDGET
 from graph.export.views import FOCUS_BUDGET, write_view
 from graph.outfolder import read_output, rewrite_outputs, writer_lock
 from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, input_paths, run, write_outputs
+from graph.pipeline import remove as remove_papers
 from graph.store import Workspace
 from graph.techniques import Vocabulary
 from graph.workfolder import notebook_folder
@@ -56,6 +58,7 @@ __all__ = [
     "neo4j_settings",
     "notebook_folder",
     "query",
+    "remove",
     "similar",
     "techniques",
     "top",
@@ -104,6 +107,23 @@ def add(
     if not (out / "paperkg.sqlite").exists():
         raise WorkspaceError(f"{out}: no paperkg workspace here (run `paperkg build --out {out}` first)")
     return run("add", inputs, out, options or PipelineOptions())
+
+
+def remove(
+    papers: Sequence[str], out: str | Path = DEFAULT_OUT, options: PipelineOptions | None = None
+) -> tuple[list[str], BuildSummary]:
+    """Take ``papers`` (ids or titles, resolved as ``explain`` resolves them) out of the graph in ``out``
+    and rebuild its outputs; return the titles removed and the build summary. Their records leave the
+    workspace (cached extractions stay, so adding them back is cheap).
+    """
+    out = Path(out)
+    if not papers:
+        raise ConfigError("name at least one paper to remove (an id or a title)")
+    G = load_graph(out)
+    found = {analysis.resolve_paper(G, name): name for name in papers}
+    titles = [display_name(G, nid) for nid in found]
+    ids = [schema.split_node_id(nid)[1] for nid in found]
+    return titles, remove_papers(ids, out, options or PipelineOptions())
 
 
 def keyphrases(

@@ -20,11 +20,19 @@ from graph.errors import PaperkgError
 from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
 from loaders.detect import FORMATS as INPUT_FORMATS
 
+QUIET_FLAGS = ("-q", "--quiet")
 OUT_HELP = "Graph folder: holds the workspace (paperkg.sqlite) and every output file."
 
 
 class PaperkgGroup(click.Group):
-    """A group that turns PaperkgError into a one-line message and exit status 1."""
+    """A group that turns PaperkgError into a one-line message and exit status 1, and that takes the
+    global ``-q/--quiet`` anywhere before ``--`` (``paperkg concepts -q x.jsonl`` = ``paperkg -q concepts ...``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        quiet = [a for a in args[:end] if a in QUIET_FLAGS]
+        rest = [a for a in args[:end] if a not in QUIET_FLAGS] + args[end:]
+        return super().parse_args(ctx, quiet + rest)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -226,6 +234,21 @@ def add(ctx: click.Context, inputs: tuple[Path, ...], out: Path, **kw: Any) -> N
     _print_summary(ctx, summary, "added", kw["verbose"])
 
 
+@cli.command()
+@click.argument("papers", nargs=-1, required=True, metavar="PAPER...")
+@pipeline_options
+@click.pass_context
+def remove(ctx: click.Context, papers: tuple[str, ...], out: Path, **kw: Any) -> None:
+    """Take PAPERs (ids or titles, as `explain` reads them) out of the graph in --out; outputs are rebuilt.
+
+    The options are those of `add` (they shape the rebuilt graph); cached extractions are kept.
+    """
+    titles, summary = api.remove(papers, out, _options(ctx, kw))
+    for title in titles:
+        _echo(ctx, f"removed: {title}")
+    _print_summary(ctx, summary, "rebuilt", kw["verbose"])
+
+
 def neo4j_connection(fn: Any) -> Any:
     """--uri/--user/--password/--database: else NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE, else the
     docker-compose.yml defaults."""
@@ -347,7 +370,46 @@ def info(out: Path, as_json: bool) -> None:
     for file, count in data["sources"].items():
         click.echo(f"  {count:6d}  {file}")
     if data["last_run"]:
-        click.echo(f"last run: {data['last_run']['command']} {data['last_run']['stats']}")
+        for line in run_lines(data["last_run"]):
+            click.echo(line)
+
+
+def run_lines(run: dict[str, Any]) -> list[str]:
+    """The run-log record of a build/add as a few readable lines (``paperkg info``).
+
+    >>> run = {"started": 0, "command": "build", "inputs": ["a.bib"], "settings": {"paperkg": "0.1.0",
+    ...        "model": "m", "seed": 42, "vocabulary": {"files": []}},
+    ...        "stats": {"papers": 2, "nodes": 9, "edges": 7, "ingest": "2 new", "stages": {"graph": {"wall_s": 1.5}}}}
+    >>> for line in run_lines(run):
+    ...     print(line)
+    last run: paperkg build, 1970-01-01 00:00 UTC (paperkg 0.1.0)
+      inputs: a.bib
+      result: 2 papers, 9 nodes, 7 edges (ingest: 2 new)
+      took: 1.5 s (graph 1.5 s)
+      model m, seed 42, extra technique files: none
+    """
+    from datetime import datetime, timezone
+
+    stats, settings = run.get("stats") or {}, run.get("settings") or {}
+    started = datetime.fromtimestamp(float(run.get("started") or 0), tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    inputs = [str(p) for p in run.get("inputs") or []]
+    shown = ", ".join(inputs[:3]) + (f" and {len(inputs) - 3} more" if len(inputs) > 3 else "")
+    stages = {name: float(f.get("wall_s") or 0) for name, f in (stats.get("stages") or {}).items()}
+    slow = ", ".join(f"{name} {secs:.1f} s" for name, secs in sorted(stages.items(), key=lambda i: -i[1])[:4])
+    extra = [f["path"] for f in (settings.get("vocabulary") or {}).get("files", [])]
+    lines = [
+        f"last run: paperkg {run.get('command')}, {started} (paperkg {settings.get('paperkg', '?')})",
+        f"  inputs: {shown or 'none'}",
+        f"  result: {stats.get('papers')} papers, {stats.get('nodes')} nodes, {stats.get('edges')} edges"
+        f" (ingest: {stats.get('ingest')})",
+    ]
+    if stages:
+        lines.append(f"  took: {sum(stages.values()):.1f} s ({slow})")
+    lines.append(
+        f"  model {settings.get('model', '?')}, seed {settings.get('seed', '?')}, "
+        f"extra technique files: {', '.join(extra) or 'none'}"
+    )
+    return lines
 
 
 @cli.command()
@@ -462,11 +524,22 @@ def top(kind: str, by: str, n: int, as_json: bool, out: Path) -> None:
 @click.option("--radius", type=click.IntRange(0), default=1, show_default=True, help="Hops around --focus.")
 @click.option("--community", type=int, default=None, metavar="N", help="One community's papers and techniques.")
 @click.option("--technique-map", is_flag=True, help="Techniques linked by co-use (shared papers).")
-@click.option("--budget", type=click.IntRange(2), default=1500, show_default=True, help="Most nodes on the page.")
+@click.option(
+    "--budget",
+    type=click.IntRange(2),
+    default=None,
+    help=f"Most nodes on the page [default: {api.FOCUS_BUDGET} for --focus, else {api.VIEW_BUDGET}].",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default web browser.")
 @out_option
 def view(
-    focus: str | None, radius: int, community: int | None, technique_map: bool, budget: int, open_page: bool, out: Path
+    focus: str | None,
+    radius: int,
+    community: int | None,
+    technique_map: bool,
+    budget: int | None,
+    open_page: bool,
+    out: Path,
 ) -> None:
     """Write an interactive HTML view (offline, self-contained) into --out and print its path."""
     path = api.view(out, focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget)

@@ -156,15 +156,26 @@ def run(command: str, inputs: Sequence[str | Path], out: Path, options: Pipeline
         return _run_locked(command, inputs, out, options)
 
 
-def _run_locked(command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions) -> BuildSummary:
+def remove(paper_ids: Sequence[str], out: Path, options: PipelineOptions) -> BuildSummary:
+    """``paperkg remove``: the corpus in ``out`` without the papers ``paper_ids``; every output is rebuilt
+    from what remains (extraction caches kept, nothing read from files)."""
+    with writer_lock(out, wait=options.wait):
+        return _run_locked("remove", [], out, options, gone=frozenset(paper_ids))
+
+
+def _run_locked(
+    command: str, inputs: Sequence[str | Path], out: Path, options: PipelineOptions, gone: frozenset[str] = frozenset()
+) -> BuildSummary:
     stages = _Stages(options.progress)
     try:
-        paths = input_paths(inputs)
+        paths = [] if command == "remove" else input_paths(inputs)
         loaded = stages.run("load", lambda: load_paths(paths, options.input_format))
         write_skipped(loaded.skipped, out)
         vocabulary = Vocabulary.load(options.techniques)
         with Workspace.open(out) as ws:
             ingest = ws.replace_corpus if command == "build" else ws.ingest
+            if command == "remove":
+                ingest = lambda _: ws.replace_corpus([p for p in ws.papers() if p.id not in gone])  # noqa: E731
             report = stages.run("ingest", lambda: ingest(loaded.papers))
             papers = stages.run("corpus", lambda: resolve_references(ws.papers()))
             extractions = stages.run("extract", lambda: extract(papers, ws, vocabulary, options))
