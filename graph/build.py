@@ -16,7 +16,8 @@ alone never links.
 
 >>> from loaders.records import Paper
 >>> from graph.extraction import ConceptHit, PaperExtraction
->>> a, b, c = (Paper(id=f"arxiv:{i}", title=t, abstract="") for i, t in enumerate("ABC"))
+>>> titles = ["Protein folding", "Rectified flow for one-step generation", "One-step rectified flow"]
+>>> a, b, c = (Paper(id=f"arxiv:{i}", title=t, abstract="") for i, t in enumerate(titles))
 >>> hits = [ConceptHit("rectified flow", "rectified flow", 0.7, 1), ConceptHit("one-step", "one-step", 0.6, 2)]
 >>> G = build_graph([a, b, c], {"arxiv:1": PaperExtraction("arxiv:1", hits),
 ...                             "arxiv:2": PaperExtraction("arxiv:2", hits)}, {})
@@ -347,9 +348,10 @@ def build_graph(
         for hit in kept[paper.id]:
             attrs = {"kind": schema.HAS_CONCEPT, "score": round(float(hit.score), 6), "rank": int(hit.rank)}
             edges.append((pid, schema.node_id(schema.CONCEPT, hit.key), schema.HAS_CONCEPT, attrs))
-        for key, _ in methods[paper.id]:
-            if key not in {h.key for h in kept[paper.id]}:
-                attrs = {"kind": schema.HAS_CONCEPT, "score": 1.0, "rank": 0}
+        extracted = {h.key for h in kept[paper.id]}
+        for rank, (key, _) in enumerate(methods[paper.id], start=len(kept[paper.id]) + 1):
+            if key not in extracted:
+                attrs = {"kind": schema.HAS_CONCEPT, "score": 1.0, "rank": rank}
                 edges.append((pid, schema.node_id(schema.CONCEPT, key), schema.HAS_CONCEPT, attrs))
         for tech, (evidence, role) in uses[paper.id].items():
             attrs = _clean({"kind": schema.USES_TECHNIQUE, "evidence": evidence, "role": role})

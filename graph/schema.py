@@ -83,6 +83,7 @@ NODES: dict[str, NodeSpec] = {
                 "url": STRING,
                 "code_url": STRING,
                 "sources": STRING_LIST,
+                "references": STRING_LIST,
                 **_ANALYSIS,
             },
         ),
@@ -140,8 +141,8 @@ TECHNIQUE_ROLES = ("uses", "compares", "mentions")
 
 #: Flags (``method`` on Concept: the name a paper introduces; ``broad`` on Technique: an umbrella technique)
 #: are ``True`` in NetworkX and absent otherwise; typed ``int`` (1) for Neo4j. ``specificity`` (0..1, higher =
-#: more specific, :mod:`graph.specificity`) is on every Concept and Technique. Paper nodes also carry
-#: ``references`` (ids, in graph files only) for citation evidence in ``similar``.
+#: more specific, :mod:`graph.specificity`) is on every Concept and Technique. A Paper's ``references`` (ids,
+#: in the corpus or not) are the citation evidence of ``similar`` (bibliographic coupling).
 
 #: Values of the ``via`` property of CITES edges (named so that it never collides with node-link's
 #: ``source``/``target`` fields in graph.json).

@@ -371,7 +371,7 @@ _NEGATES = re.compile(
     re.IGNORECASE,
 )
 _AFTER_NEGATES = re.compile(r"-(?:free|less)\b", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[.;:!?,()]|\b(?:but|while|whereas|we|our)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;:!?,()]|\b(?:but|while|whereas|we|our|using|via|by|through)\b", re.IGNORECASE)
 
 #: How many words before a technique name are read for its role.
 ROLE_WINDOW = 6

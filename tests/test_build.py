@@ -27,16 +27,12 @@ from test_build_fixtures import (
 )
 
 from graph import schema
-from graph.build import (
-    BuildOptions,
-    Projection,
-    build_graph,
-    introduced_name,
-    mention_citations,
-    related_pairs,
-)
+from graph.build import BuildOptions, build_graph
 from graph.errors import ConfigError, InputError
 from graph.extraction import ConceptHit, PaperExtraction, TechniqueHit
+from graph.names import introduced_name, mention_citations
+from graph.relatedness import Evidence, Link, related_pairs, text_matrix
+from graph.specificity import is_specific, specificity
 from loaders.records import Paper
 
 
@@ -127,67 +123,123 @@ def test_mentions_are_case_sensitive_and_whole_words():
     assert mention_citations([a, b, c]) == [("x:3", "x:1", "SlimFlow")]
 
 
-def test_related_to_keeps_shared_items_and_is_stored_once(G):
+def test_related_to_keeps_specific_shared_items_and_is_stored_once(G):
     related = _edges(G, schema.RELATED_TO)
-    edge = related[schema.related_pair(SLIMFLOW, IMPROVING)]
+    edge = related[schema.related_pair(SLIMFLOW, FLOW_DISTILL)]
     assert {"Rectified flow", "One-step generation"} <= set(edge["shared"])
-    assert edge["weight"] > 0
+    assert edge["shared"][0].startswith("cites: SlimFlow")  # the most specific evidence first
+    assert edge["weight"] > 0 and 0 < edge["text"] <= 1
     assert all(u < v for u, v in related)
     assert (UNITER, SLIMFLOW) not in related and (SLIMFLOW, UNITER) not in related
+    assert schema.related_pair(UNITER, BLIP) in related
 
 
 def test_ubiquitous_concepts_do_not_link(G):
     assert all("training" not in d["shared"] for d in _edges(G, schema.RELATED_TO).values())
 
 
+def test_every_concept_and_technique_has_a_specificity_and_broad_techniques_are_flagged(G):
+    for nid, data in G.nodes(data=True):
+        if data["kind"] in (schema.CONCEPT, schema.TECHNIQUE):
+            assert 0 <= data["specificity"] <= 1, nid
+    assert G.nodes["technique:diffusion-models"]["broad"] is True
+    assert "broad" not in G.nodes["technique:rectified-flow"]
+    assert G.nodes["technique:diffusion-models"]["specificity"] < G.nodes["technique:rectified-flow"]["specificity"]
+    assert G.nodes["concept:training"]["specificity"] < 0.1  # every paper has it
+
+
+def test_paper_own_method_name_is_a_method_concept(G):
+    node = G.nodes["concept:slimflow"]
+    assert (node["label"], node["method"]) == ("SlimFlow", True)
+    assert G.has_edge(SLIMFLOW, "concept:slimflow", schema.HAS_CONCEPT)
+    assert "method" not in G.nodes["concept:rectified flow"]
+
+
+def test_baselines_and_negations_are_not_uses(G):
+    uses = _edges(G, schema.USES_TECHNIQUE)
+    # "one-step generation is competitive with consistency distillation": a baseline
+    assert uses[(IMPROVING, "technique:consistency-distillation")]["role"] == "compares"
+    assert uses[(BLIP, "technique:contrastive-learning")]["role"] == "uses"  # "outperforms UNITER using ..."
+    assert uses[(SLIMFLOW, "technique:rectified-flow")]["role"] == "uses"
+
+
+def _pair(a: str, b: str, shared: list[str], role: str = "uses") -> nx.MultiDiGraph:
+    """Papers a and b (same words, so text is no issue) sharing the techniques ``shared``, plus 8 others."""
+    vocab = vocabulary()
+    ps = [Paper(id="x:a", title=a, abstract=a), Paper(id="x:b", title=b, abstract=b)]
+    ps += [Paper(id=f"x:{i}", title=f"Unrelated paper {i} on topic {i}", abstract="") for i in range(8)]
+    hits = [TechniqueHit(t, t, role) for t in shared]
+    ex = {"x:a": PaperExtraction("x:a", [], hits), "x:b": PaperExtraction("x:b", [], hits)}
+    return build_graph(ps, ex, vocab.techniques, options=BuildOptions(max_technique_df=0.5))
+
+
+def test_broad_evidence_alone_never_links_but_a_specific_technique_does():
+    text = "Streaming speech recognition for quantum circuits"
+    broad = _pair(text, text, ["transformers", "large-language-models", "fine-tuning"])
+    assert not _edges(broad, schema.RELATED_TO)
+    specific = _pair(text, text, ["kv-cache"])
+    assert list(_edges(specific, schema.RELATED_TO)) == [("paper:x:a", "paper:x:b")]
+
+
+def test_a_technique_only_compared_with_does_not_link():
+    text = "Streaming speech recognition for quantum circuits"
+    assert not _edges(_pair(text, text, ["kv-cache"], role="compares"), schema.RELATED_TO)
+
+
 def test_min_weight_and_k_are_respected():
     none = build(BuildOptions(k=3, min_weight=100.0, max_concept_df=0.6, max_technique_df=0.6))
     assert not _edges(none, schema.RELATED_TO)
-    one = build(BuildOptions(k=1, min_weight=0.5, max_concept_df=0.6, max_technique_df=0.6))
-    related = _edges(one, schema.RELATED_TO)
-    assert len(related) <= 9
+    one = _edges(build(BuildOptions(k=1, max_concept_df=0.6, max_technique_df=0.6)), schema.RELATED_TO)
     full = _edges(build(), schema.RELATED_TO)
+    assert set(one) <= set(full)
     for paper in (SLIMFLOW, UNITER, BLIP):
-        mine = {pair: d["weight"] for pair, d in full.items() if paper in pair}
-        best = max(mine.values())
-        assert any(paper in pair and d["weight"] == best for pair, d in related.items())
+        assert sum(paper in pair for pair in one) >= 1
+        assert sum(paper in pair for pair in one) <= sum(paper in pair for pair in full)
 
 
-def _random_projection(seed: int, n: int = 60, items: int = 25) -> Projection:
+def _random_evidence(seed: int, n: int = 60, items: int = 25) -> Evidence:
     rng = random.Random(seed)
-    items_of = {f"paper:p{i:03d}": sorted(rng.sample([f"concept:c{j}" for j in range(items)], 4)) for i in range(n)}
-    return Projection(items_of, {}, lambda item, df: 2 <= df <= 20)
+    words = [f"w{j}" for j in range(40)]
+    items_of = {f"paper:p{i:03d}": sorted(rng.sample([f"technique:t{j}" for j in range(items)], 4)) for i in range(n)}
+    texts = {p: " ".join(rng.sample(words, 8)) for p in items_of}
+    return Evidence(items_of, {}, texts=texts)
 
 
 def test_sparse_top_k_matches_brute_force():
-    projection = _random_projection(7)
-    k, min_weight = 3, 1.0
-    found = {(a, b): w for a, b, w, _ in related_pairs(projection, k, min_weight, 5)}
-    n = len(projection.items_of)
-    df = {}
-    for items in projection.items_of.values():
+    evidence = _random_evidence(7)
+    k = 3
+
+    def cut(item: str, df: int) -> bool:
+        return 2 <= df <= 20
+
+    found = {(a, b): link for a, b, link in related_pairs(evidence, cut, k)}
+    papers = sorted(evidence.items_of)
+    n = len(papers)
+    df: dict[str, int] = {}
+    for items in evidence.items_of.values():
         for item in items:
             df[item] = df.get(item, 0) + 1
-    idf = {i: math.log(1 + n / d) for i, d in df.items() if 2 <= d <= 20}
-    weight = {}
-    for a, b in itertools.combinations(sorted(projection.items_of), 2):
-        w = sum(idf.get(i, 0) for i in set(projection.items_of[a]) & set(projection.items_of[b]))
-        if w >= min_weight:
-            weight[(a, b)] = round(w, 4)
-    for paper in projection.items_of:
-        mine = sorted(((w, p) for p, w in weight.items() if paper in p), key=lambda x: (-x[0], x[1]))
+    spec = {i: specificity(d, n) for i, d in df.items() if cut(i, d)}
+    T = text_matrix([evidence.texts[p] for p in papers]).toarray()
+    brute: dict[tuple[str, str], Link] = {}
+    for (i, a), (j, b) in itertools.combinations(enumerate(papers), 2):
+        common = set(evidence.items_of[a]) & set(evidence.items_of[b]) & spec.keys()
+        if any(is_specific(spec[c]) for c in common):
+            link = Link(round(math.fsum(spec[c] for c in common), 4), round(float(T[i] @ T[j]), 4), [], True)
+            if link.related:
+                brute[(a, b)] = link
+    for paper in papers:
+        mine = sorted(((-lk.score, p) for p, lk in brute.items() if paper in p))
         if mine:
-            assert mine[0][1] in found  # its strongest link is always kept
-        kept = sum(1 for pair in found if paper in pair)
-        assert kept >= min(k, len(mine))
-    assert set(found) <= set(weight)
-    assert all(found[p] == weight[p] for p in found)
+            assert mine[0][1] in found  # its best-scored link is always kept
+        assert sum(paper in pair for pair in found) >= min(k, len(mine))
+    assert set(found) <= set(brute)
+    assert all(found[p].weight == brute[p].weight and found[p].text == brute[p].text for p in found)
     assert len(found) <= n * k
 
 
 def test_absolute_item_cap_stops_huge_items_from_linking():
-    projection = _random_projection(3)
-    assert related_pairs(Projection(projection.items_of, {}, lambda item, df: df <= 1), 5, 0.0, 5) == []
+    assert related_pairs(_random_evidence(3), lambda item, df: df <= 1, 5) == []
 
 
 def test_no_none_values_and_every_node_and_edge_has_a_schema_kind(G):

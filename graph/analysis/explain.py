@@ -58,8 +58,9 @@ def resolve_node(G: nx.MultiDiGraph, name: str, kinds: Sequence[str] = ()) -> st
 
     a node id (``technique:lora``, ``paper:arxiv:1``) or a paper id without prefix (``arxiv:1``);
     ``kind:`` + a name restricts the kinds; the exact title/label/key (case and punctuation ignored);
-    the name before a paper title's colon (``SlimFlow``); a unique run of whole words of a title or label;
-    an approximate title or label (difflib ratio >= :data:`FUZZY_CUTOFF`).
+    the name before a paper title's colon (``SlimFlow``); a unique part of a title or label;
+    an approximate title or label (difflib ratio >= :data:`FUZZY_CUTOFF`). (A unique part of a title is
+    any substring of it, case and punctuation ignored.)
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("paper:arxiv:1", kind="paper", title="SlimFlow: Training Smaller One-Step Models")
@@ -84,7 +85,7 @@ def resolve_node(G: nx.MultiDiGraph, name: str, kinds: Sequence[str] = ()) -> st
     rules = (
         lambda n: wanted in keys[n],
         lambda n: node_kind(G, n) == schema.PAPER and _prefix_name(_title(G, n)) == text.casefold(),
-        lambda n: any(f" {wanted} " in f" {key} " for key in keys[n]),
+        lambda n: any(wanted in key for key in keys[n]),
     )
     for rule in rules:
         found = _one(G, name, [n for n in nodes if rule(n)])
@@ -99,7 +100,7 @@ def resolve_node(G: nx.MultiDiGraph, name: str, kinds: Sequence[str] = ()) -> st
         return found
     what = "/".join(kinds) if len(kinds) < len(schema.NODES) else "node"
     raise NotFoundError(
-        f"{name!r}: no {what} has this id, title or label (try an id, a title or the name before the title's colon)"
+        f"no {what} matches {name!r} (try an id, a title, a label or the name before a paper title's colon)"
     )
 
 
