@@ -27,7 +27,7 @@ def test_report_summarises_the_corpus(report):
 def test_report_names_the_communities_and_their_techniques(report):
     _, result, md, _ = report
     for community in result.communities:
-        assert f"{community.label} ({community.size} papers)" in md
+        assert f"{community.label} ({community.size} papers" in md
         assert community.about in md
     assert "Vision-language pre-training" in md
     assert "unclustered (community -1)" in md

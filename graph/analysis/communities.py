@@ -205,9 +205,7 @@ def _best_by_terms(
     return best if best is not None and score[best] > 0 else None
 
 
-def _profiles(
-    groups: Sequence[Sequence[str]], terms_of: Mapping[str, set[str]]
-) -> list[dict[str, float]]:
+def _profiles(groups: Sequence[Sequence[str]], terms_of: Mapping[str, set[str]]) -> list[dict[str, float]]:
     """Per community: item -> share of its papers using it, for items at least two of them use."""
     profiles = []
     for members in groups:
@@ -344,8 +342,10 @@ def describe(
         count = {display_name(G, t): c for t, c in ranked}
         about = ", ".join(f"{name} ({count[name]} of {len(members)} papers)" for name in names)
         if about:
-            about = f"No specific item is shared by enough of its papers; broadly: {about}." if broad else (
-                f"Papers on {about}."
+            about = (
+                f"No specific item is shared by enough of its papers; broadly: {about}."
+                if broad
+                else (f"Papers on {about}.")
             )
         techniques = [t for t, _ in ranked if t.startswith(schema.TECHNIQUE + ":")]
         concepts = [t for t, _ in ranked if t.startswith(schema.CONCEPT + ":")]

@@ -27,6 +27,12 @@ from loaders.atomicio import atomic_write
 
 #: Communities described at most (communities.csv and graph.json have them all).
 MAX_COMMUNITIES = 12
+#: How leftover papers joined a community (graph.analysis.communities), in words.
+WAYS = {
+    "links": "their RELATED_TO links",
+    "items": "specific items they share with it",
+    "text": "title and abstract similarity (TF-IDF)",
+}
 
 
 @dataclass
@@ -116,15 +122,20 @@ def _community_intro(G: nx.MultiDiGraph, analysis: AnalysisResult) -> str:
         f"largest {t['largest_share']:.0%}"
         for t in found.get("tried", [])
     )
+    ways = found.get("attached", {})
+    attached = (
+        "; ".join(f"{n} by {WAYS.get(way, way)}" for way, n in ways.items()) + "." if ways else "none."
+    )
     return (
         f"{len(analysis.communities)} communities of at least {found.get('min_size', 3)} papers: seeded Louvain "
         f"on the RELATED_TO links at resolution {found.get('resolution', 1.0):g}, the best of modularity × "
         f"(1 − largest community's share) over the resolutions tried ({tries}). "
-        f"{found.get('attached', 0)} papers of smaller groups joined the community they are best linked to; "
-        f"{unclustered} of {papers} papers ({unclustered / max(papers, 1):.0%}) share no link or specific "
-        "item with any community and are unclustered (community -1). Labels are each community's most "
-        "distinctive specific techniques and concepts (class-based TF-IDF weighted by specificity; broad "
-        "items such as transformers or LLMs never label a community)."
+        f"Papers of smaller groups joined a community: {attached} "
+        f"{unclustered} of {papers} papers ({unclustered / max(papers, 1):.0%}) are close to no community and "
+        "are unclustered (community -1). Labels, 'papers on' and central papers come from each community's "
+        "linked papers: its most distinctive specific techniques and concepts (class-based TF-IDF weighted "
+        "by specificity; broad items such as transformers or LLMs label a community only when nothing "
+        "specific does, marked '(broad)')."
     )
 
 
@@ -140,7 +151,8 @@ def _communities(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
             f"techniques: {', '.join(c.top_techniques) or '—'}",
             f"distinctive concepts: {', '.join(c.top_concepts) or '—'}",
         ]
-        blocks += [Block("h3", f"{c.id}. {c.label} ({c.size} papers)"), Block("ul", items=items)]
+        size = f"{c.size} papers" if c.linked in (0, c.size) else f"{c.size} papers, {c.linked} linked"
+        blocks += [Block("h3", f"{c.id}. {c.label} ({size})"), Block("ul", items=items)]
     return blocks
 
 
