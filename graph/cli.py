@@ -16,6 +16,7 @@ import click
 
 from graph import __version__, api
 from graph.build import BuildOptions
+from graph.defaults import SEED
 from graph.errors import PaperkgError
 from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
 from loaders.detect import FORMATS as INPUT_FORMATS
@@ -129,7 +130,7 @@ def pipeline_options(fn: Any) -> Any:
             show_default=True,
             help="Concepts used by more than this share of papers link nothing.",
         ),
-        click.option("--seed", type=int, default=42, show_default=True, help="Seed of communities and sampling."),
+        click.option("--seed", type=int, default=SEED, show_default=True, help="Seed of communities and sampling."),
         click.option(
             "--wait",
             is_flag=True,
