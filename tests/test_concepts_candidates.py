@@ -43,8 +43,24 @@ def test_long_phrases_keep_their_head_words() -> None:
     ]
 
 
-def test_numbers_and_single_letters_are_not_phrases() -> None:
-    assert surfaces("about 78.5 million x") == ["million"]
+def test_numbers_counts_and_single_letters_are_not_phrases() -> None:
+    assert surfaces("about 78.5 million x") == []
+    assert surfaces("a 2x saving on three benchmark datasets") == ["saving", "benchmark datasets"]
+
+
+def test_clause_fragments_split_at_verbs() -> None:
+    assert surfaces("Visual languages adhere to grammar rules.") == ["Visual languages", "grammar rules"]
+    assert surfaces("Our methodology yields 2x saving.") == ["methodology", "saving"]
+    assert surfaces("One-shot NAS methods train a supernet again.") == ["One-shot NAS methods", "supernet"]
+    assert surfaces("The diffusion model samples images.") == ["diffusion model", "images"]
+
+
+def test_noun_or_verb_words_stay_nouns_in_terms() -> None:
+    assert surfaces("We process online video streams. Image features improve recall.") == [
+        "online video streams",
+        "Image features",
+        "recall",
+    ]
 
 
 def test_acronyms_tie_to_their_expansion() -> None:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.concepts.lexicon import is_breaker, looks_adjectival, word_set
+from graph.concepts.lexicon import COUNT_WORDS, is_breaker, looks_adjectival, readings, word_set
+from graph.concepts.normalize import singular
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:[-/][^\W_]+(?:['’][^\W_]+)*)*|\S")
-_NUMBER = re.compile(r"^[\d.,/-]+$")
+_NUMBER = re.compile(r"^(?:[\d.,/-]+|\d+(?:[.,]\d+)*[x×])$")
 MAX_WORDS = 5
 
 
@@ -51,10 +52,12 @@ class AcronymTie:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split a text into word and punctuation tokens; compounds stay whole.
+    """Split a text into word and punctuation tokens; compounds stay whole; numbers ("12", "2x") are no words.
 
     >>> [t.text for t in tokenize("Dual-stream (I/O) nets.")]
     ['Dual-stream', '(', 'I/O', ')', 'nets', '.']
+    >>> [t.is_word for t in tokenize("a 2x saving in 3D")]
+    [True, False, True, True, True]
     """
     return [
         Token(m.group(), m.start(), m.group()[0].isalnum() and not _NUMBER.match(m.group()))
@@ -69,8 +72,9 @@ _SUBJECTS = word_set("we they i he she")
 def _is_content(tokens: list[Token], index: int) -> bool:
     """A token that may be part of a candidate phrase.
 
-    Two context rules catch verbs the lexicon cannot: a word right after a subject pronoun ("we study")
-    and an "-s", "-ed" or "-ing" word directly followed by a determiner ("...guaranteeing the flexibility").
+    Three context rules catch verbs the lexicon cannot: a word right after a subject pronoun ("we study"),
+    an "-s", "-ed" or "-ing" word directly followed by a determiner ("...guaranteeing the flexibility"),
+    and a noun-or-verb word that agrees with the noun before it as a verb (:func:`_agrees_as_verb`).
     """
     token = tokens[index]
     if not token.is_word:
@@ -82,7 +86,40 @@ def _is_content(tokens: list[Token], index: int) -> bool:
         return False
     following = tokens[index + 1].text.lower() if index + 1 < len(tokens) else ""
     previous = tokens[index - 1].text.lower() if index else ""
-    return previous not in _SUBJECTS and not (word.endswith(("s", "ed", "ing")) and following in _DETERMINERS)
+    if previous in _SUBJECTS or (word.endswith(("s", "ed", "ing")) and following in _DETERMINERS):
+        return False
+    return not _agrees_as_verb(tokens, index)
+
+
+def _agrees_as_verb(tokens: list[Token], index: int) -> bool:
+    """``True`` when a noun-or-verb word reads as the verb of the noun before it.
+
+    A base form after a plural noun ("NAS methods train"), or an "-s" form after a singular noun that is
+    followed by more words or a number ("methodology yields 2x saving"); "video streams." stays a noun.
+
+    >>> toks = tokenize("the methodology yields 2x saving; online video streams.")
+    >>> _agrees_as_verb(toks, 2), _agrees_as_verb(toks, 9)
+    (True, False)
+    """
+    word = tokens[index].text.lower()
+    previous = tokens[index - 1] if index else None
+    if previous is None or not previous.is_word or previous.text.isupper() or "VERB" not in readings(word):
+        return False
+    before = previous.text.lower()
+    if "ADJ" in readings(before) or readings(before) - {"NOUN", "PROPN", "VERB"}:
+        return False
+    if not word.endswith("s"):
+        return before.endswith("s") and singular(before) != before and singular(word) == word
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if following is None or before.endswith("s") or singular(before) != before:
+        return False
+    after = following.text.lower()
+    return (
+        after[0].isdigit()
+        or after in COUNT_WORDS
+        or after in _DETERMINERS
+        or (following.is_word and not is_breaker(after))
+    )
 
 
 def chunks(tokens: list[Token]) -> list[list[int]]:

@@ -1,16 +1,22 @@
 """The closed-class lexicon behind candidate chunking (no tagger model needed).
 
 A candidate phrase never contains a *breaker*: a function word (determiner, pronoun, preposition,
-conjunction, auxiliary, modal...), a common verb form of scientific prose, an adverb, or a generic
-evaluative adjective. Everything here is written for paperkg; no model or data is downloaded.
+conjunction, auxiliary, modal...), a count word ("three", "hundreds"), a common verb form of scientific
+prose, a word that English only uses as a verb or an adverb (by the part-of-speech lexicon of the
+``lemminflect`` package: "adhere", "align", "again"), an adverb, or a generic evaluative adjective. The
+word lists are written for paperkg; no model or data is downloaded.
 
 >>> is_breaker("the"), is_breaker("proposes"), is_breaker("efficiently"), is_breaker("diffusion")
 (True, True, True, False)
->>> is_breaker("family"), is_breaker("training")
-(False, False)
+>>> is_breaker("family"), is_breaker("training"), is_breaker("adhere"), is_breaker("three")
+(False, False, True, True)
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+
+import lemminflect
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -40,7 +46,15 @@ FUNCTION_WORDS = word_set(
     us very via was we well were what whatever when whence whenever where whereafter whereas whereby wherein
     whereupon wherever whether which while whither who whoever whole whom whose why will with within without
     would yet you your yours yourself yourselves versus vs i.e e.g cf can't don't doesn't isn't aren't won't
-    let lets almost already very whereas upto onto amid amidst beneath underneath unlike like
+    let lets almost already very whereas upto onto amid amidst beneath underneath unlike like et al
+    """
+)
+
+COUNT_WORDS = word_set(
+    """
+    two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred thousand
+    million billion trillion hundreds thousands millions billions dozens dozen tens couple twice thrice
+    half double triple fold
     """
 )
 
@@ -137,9 +151,41 @@ def is_adverb(word: str) -> bool:
     return (len(word) > 4 and word.endswith("ly") and word not in _LY_NOUNS) or word == "only"
 
 
+@lru_cache(maxsize=65536)
+def readings(word: str) -> frozenset[str]:
+    """The parts of speech English uses a (lower-case) word as, per lemminflect's lexicon (empty if unknown).
+
+    >>> sorted(readings("streams")), sorted(readings("adhere")), sorted(readings("vstream"))
+    (['NOUN', 'VERB'], ['VERB'], [])
+    """
+    return frozenset(lemminflect.getAllLemmas(word))
+
+
+def is_verb_or_adverb_only(word: str) -> bool:
+    """``True`` for a word the lexicon knows only as a verb or only as an adverb ("align", "again").
+
+    Participles ("-ed", "-ing") are left to :func:`looks_adjectival`: they head or modify many terms
+    ("distributed systems", "sampling").
+
+    >>> is_verb_or_adverb_only("align"), is_verb_or_adverb_only("again"), is_verb_or_adverb_only("saving")
+    (True, True, False)
+    """
+    if "-" in word or "/" in word or word.endswith(("ed", "ing")):
+        return False
+    found = readings(word)
+    return found in (frozenset({"VERB"}), frozenset({"ADV"}), frozenset({"VERB", "AUX"}))
+
+
 def is_breaker(word: str) -> bool:
     """``True`` when a (lower-cased) word can never be part of a candidate phrase."""
-    return word in FUNCTION_WORDS or word in VERB_FORMS or word in GENERIC_ADJECTIVES or is_adverb(word)
+    return (
+        word in FUNCTION_WORDS
+        or word in COUNT_WORDS
+        or word in VERB_FORMS
+        or word in GENERIC_ADJECTIVES
+        or is_adverb(word)
+        or is_verb_or_adverb_only(word)
+    )
 
 
 # Endings of adjectives: a phrase does not end on such a word ("learning-based", "efficient").
