@@ -260,7 +260,7 @@ def test_technique_map_first_shows_its_main_component(browser, graph, tmp_path):
         ("overview", {}),
         ("technique-map", {"technique_map": True}),
         ("community-1", {"community": 1}),
-        ("focus-slimflow-radius-2", {"focus": "SlimFlow", "radius": 2}),
+        ("focus-slimflow-radius-2", {"focus": "paper:SlimFlow", "radius": 2}),
     ],
 )
 def test_bundled_sample_pages_are_readable(browser, sample_build, tmp_path, name, options):
