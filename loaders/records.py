@@ -310,12 +310,6 @@ def compare(existing: Paper, incoming: Paper) -> Verdict:
     return Verdict(True, "same title")
 
 
-def conflicting_ids(a: Paper, b: Paper) -> bool:
-    """True when two records carry different ids of the same scheme (an arXiv DOI counts as the arXiv id)."""
-    ids_a, ids_b = _comparable_ids(a), _comparable_ids(b)
-    return any(ids_a[s] != ids_b[s] for s in ids_a.keys() & ids_b.keys())
-
-
 def _comparable_ids(paper: Paper) -> dict[str, str]:
     """External ids minus an arXiv-issued DOI (the arXiv id says the same; a journal DOI is no conflict)."""
     ids = dict(paper.external_ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from loaders.records import (
     Paper,
+    PaperIndex,
     Source,
     merge,
     merge_all,
@@ -116,3 +117,27 @@ def test_resolve_references_points_to_corpus_ids_and_drops_self_citations() -> N
 def test_round_trip_through_dict() -> None:
     paper = Paper.create("A", arxiv="2101.00001", authors=["X"], sources=[Source("f.txt", 3)])
     assert Paper.from_dict(paper.to_dict()) == paper
+
+
+def test_same_title_without_authors_merges_within_three_years_only() -> None:
+    a = Paper.create("Attention", published="2017")
+    assert [p.published for p in merge_all([a, Paper.create("Attention", published="2019")])] == ["2017"]
+    kept = merge_all([Paper.create("Attention", published="2017"), Paper.create("Attention", published="2021")])
+    assert [(p.id, p.published) for p in kept] == [
+        (f"title:{title_key('attention')}", "2017"),
+        (f"title:{title_key('attention')}~2", "2021"),
+    ]
+
+
+def test_an_index_seeded_with_a_corpus_merges_as_one_pass_does() -> None:
+    records = [
+        Paper.create("Counterfactuals", authors=["David Lewis"], published="1973", sources=[Source("a.bib", 1)]),
+        Paper.create("Counterfactuals", authors=["M. Ginsberg"], published="1986", sources=[Source("a.bib", 9)]),
+        Paper.create("Counterfactuals", authors=["Ginsberg, Matthew"], doi="10.1/x", sources=[Source("b.csv", 2)]),
+    ]
+    one_pass = merge_all(records)
+    incremental = PaperIndex(merge_all(records[:2]))
+    placed = incremental.add(records[2])
+    assert [p.to_dict() for p in incremental.papers()] == [p.to_dict() for p in one_pass]
+    assert placed.absorbed == [f"title:{title_key('Counterfactuals')}~2"]
+    assert [p.authors for p in one_pass] == [["David Lewis"], ["M. Ginsberg"]]
