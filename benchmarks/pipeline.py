@@ -249,7 +249,8 @@ def logged(run: Run, out: Path) -> Run:
 
 def _print_stages(label: str, run: Run) -> None:
     print(f"  {label}: wall {run.wall_s:.1f}s (whole process), peak RSS {run.peak_rss_gib:.2f} GiB", flush=True)
-    for stage, fig in run.stages.items():
+    for stage in sorted(run.stages, key=lambda s: STAGES.index(s) if s in STAGES else len(STAGES)):
+        fig = run.stages[stage]
         print(f"    {stage:9s} wall {fig['wall_s']:8.2f}s  cpu {fig['cpu_s']:8.2f}s  peak RSS so far "
               f"{(fig['peak_rss_mib'] or 0) / 1024:5.2f} GiB")  # fmt: skip
 

@@ -11,28 +11,26 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import networkx as nx
-
-from graph import analysis, schema
-from graph.access import display_name
-from graph.analysis import Explanation, Ranked, Similar
+from graph.defaults import FOCUS_BUDGET, VIEW_BUDGET
 from graph.errors import ConfigError, WorkspaceError
-from graph.export.files import parse_graph_json
-from graph.export.graphdb.bulk import write_bulk_import
-from graph.export.views import DEFAULT_BUDGET as VIEW_BUDGET
-from graph.export.views import FOCUS_BUDGET, write_view
 from graph.outfolder import read_output, rewrite_outputs, writer_lock
-from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, input_paths, run, write_outputs
-from graph.pipeline import remove as remove_papers
 from graph.store import Workspace
-from graph.techniques import Vocabulary
 from graph.workfolder import notebook_folder
-from loaders.detect import LoadResult, load_paths
-from loaders.records import resolve_references
 
-if TYPE_CHECKING:  # the Neo4j driver is imported only by the functions that talk to a server
+# Each function imports the stages it runs, so a reader (`paperkg info`, `top`, ...) loads no pipeline,
+# view or model code and starts in well under a second.
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.analysis import Explanation, Ranked, Similar
     from graph.export.graphdb.gds import GdsOptions, GdsReport
     from graph.export.graphdb.load import LoadReport, Neo4jSettings
+    from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, write_outputs
+    from graph.techniques import Vocabulary
+    from loaders.detect import LoadResult
+
+#: Names of :mod:`graph.pipeline` this module re-exports; imported on first use (see :func:`__getattr__`).
+_PIPELINE_NAMES = ("BuildSummary", "PipelineOptions", "concept_extractor", "extract", "write_outputs")
 
 __all__ = [
     "DEFAULT_OUT",
@@ -70,10 +68,23 @@ DEFAULT_OUT = Path("paperkg-out")
 GRAPH_FILE = "graph.json"
 
 
+def __getattr__(name: str) -> Any:
+    """The pipeline's public names (``api.PipelineOptions``, ...), imported when first asked for."""
+    if name in _PIPELINE_NAMES:
+        from graph import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def load_inputs(inputs: Sequence[str | Path] = (), fmt: str | None = None) -> LoadResult:
     """Read input files and folders (the bundled sample when ``inputs`` is empty) into merged Paper records
     whose references point to corpus ids; ``fmt`` overrides format detection. The result also holds the
     per-file reports, skipped records and merge report."""
+    from graph.pipeline import input_paths
+    from loaders.detect import load_paths
+    from loaders.records import resolve_references
+
     loaded = load_paths(input_paths(inputs), fmt)
     resolve_references(loaded.papers)
     return loaded
@@ -96,6 +107,8 @@ def build(
 
     Caches in an existing workspace (embeddings, extractions) are reused.
     """
+    from graph.pipeline import PipelineOptions, run
+
     return run("build", inputs, Path(out), options or PipelineOptions())
 
 
@@ -106,6 +119,8 @@ def add(
     out = Path(out)
     if not (out / "paperkg.sqlite").exists():
         raise WorkspaceError(f"{out}: no paperkg workspace here (run `paperkg build --out {out}` first)")
+    from graph.pipeline import PipelineOptions, run
+
     return run("add", inputs, out, options or PipelineOptions())
 
 
@@ -116,6 +131,11 @@ def remove(
     and rebuild its outputs; return the titles removed and the build summary. Their records leave the
     workspace (cached extractions stay, so adding them back is cheap).
     """
+    from graph import analysis, schema
+    from graph.access import display_name
+    from graph.pipeline import PipelineOptions
+    from graph.pipeline import remove as remove_papers
+
     out = Path(out)
     if not papers:
         raise ConfigError("name at least one paper to remove (an id or a title)")
@@ -147,11 +167,15 @@ def load_graph(out: str | Path = DEFAULT_OUT) -> nx.MultiDiGraph:
     path = Path(out) / GRAPH_FILE
     if not path.exists():
         raise WorkspaceError(f"{path}: no graph here (run `paperkg build --out {out}` first)")
+    from graph.export.files import parse_graph_json
+
     return parse_graph_json(read_output(out, GRAPH_FILE))  # refused if the folder mixes builds
 
 
 def community_labels(out: str | Path = DEFAULT_OUT) -> dict[int, str]:
     """Community number -> label, as the build's analysis stored them in ``out/graph.json`` ({} if none)."""
+    from graph import analysis
+
     return analysis.community_labels(load_graph(out))
 
 
@@ -168,6 +192,9 @@ def view(
     overview (``graph.html``) by default, else the ``focus`` ego network, a ``community`` or the
     ``technique_map`` (docs/views.md). ``budget``: most nodes on the page (None: the view's default,
     ``FOCUS_BUDGET`` for a focus, ``VIEW_BUDGET`` otherwise)."""
+    from graph import analysis
+    from graph.export.views import write_view
+
     G = load_graph(out)
     return write_view(
         G, out, analysis.community_labels(G),
@@ -177,16 +204,22 @@ def view(
 
 def explain(a: str, b: str, out: str | Path = DEFAULT_OUT) -> Explanation:
     """Why papers ``a`` and ``b`` (ids, titles, title-prefix names) are related, in the graph in ``out``."""
+    from graph import analysis
+
     return analysis.explain(load_graph(out), a, b)
 
 
 def similar(x: str, k: int = 10, out: str | Path = DEFAULT_OUT) -> list[Similar]:
     """The ``k`` papers most strongly RELATED_TO paper ``x`` in the graph in ``out``."""
+    from graph import analysis
+
     return analysis.similar(load_graph(out), x, k)
 
 
 def top(kind: str = "paper", by: str = "pagerank", n: int = 10, out: str | Path = DEFAULT_OUT) -> list[Ranked]:
     """The ``n`` nodes of ``kind`` with the highest ``by`` in the graph in ``out``."""
+    from graph import analysis
+
     return analysis.top(load_graph(out), kind, by, n)
 
 
@@ -211,6 +244,8 @@ def techniques(extra: Sequence[str | Path] = ()) -> Vocabulary:
     >>> techniques().technique_for_phrase("knowledge distillation")
     'distillation'
     """
+    from graph.techniques import Vocabulary
+
     return Vocabulary.load([Path(p) for p in extra])
 
 
@@ -240,6 +275,8 @@ def neo4j_load(
 
 def neo4j_bulk(out: str | Path = DEFAULT_OUT) -> list[Path]:
     """(Re)write the ``neo4j-admin database import`` files of the graph in ``out`` into ``out/neo4j``."""
+    from graph.export.graphdb.bulk import write_bulk_import
+
     with writer_lock(out):
         G = load_graph(out)
         return rewrite_outputs(out, lambda: write_bulk_import(G, Path(out) / "neo4j"))

@@ -9,3 +9,8 @@ from __future__ import annotations
 #: Seed of every seeded step (communities, sampled betweenness, view layouts, GDS sampling), so the same
 #: input and options always give the same graph, communities and files.
 SEED = 42
+
+#: Most nodes on an overview or community view page (vis-network stays fluid; more are aggregated away).
+VIEW_BUDGET = 1500
+#: Most nodes on a focus view page: a neighbourhood a reader can follow.
+FOCUS_BUDGET = 120

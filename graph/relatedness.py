@@ -36,13 +36,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-from scipy import sparse
 
 from graph import schema
 from graph.specificity import is_specific, specificity
+
+if TYPE_CHECKING:  # scipy is imported by the functions that build matrices, not by readers of the graph
+    from scipy import sparse
 
 __all__ = [
     "MIN_CONCEPTS",
@@ -110,6 +113,19 @@ class ItemCut:
         """The cut as a function of (item, df) for a corpus of ``n_papers``."""
         return lambda item, df: self(item, df, n_papers)
 
+    def to_graph(self, G: nx.Graph) -> None:
+        """Record the cut in the graph's attributes, so ``similar``/``explain`` apply the build's cut."""
+        G.graph.update({f"related_{name}": getattr(self, name) for name in _CUT_FIELDS})
+
+    @classmethod
+    def of_graph(cls, G: nx.Graph) -> ItemCut:
+        """The cut a graph was built with (the defaults for a graph that does not say)."""
+        found = {name: G.graph[f"related_{name}"] for name in _CUT_FIELDS if f"related_{name}" in G.graph}
+        return cls(**found)
+
+
+_CUT_FIELDS = ("max_concept_df", "max_technique_df", "max_item_papers")
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -127,6 +143,11 @@ class Evidence:
 
     def label(self, item: str) -> str:
         return self.labels.get(item, item)
+
+    def specific(self, item: str, value: float) -> bool:
+        """Whether ``item`` (of specificity ``value``) is specific evidence: rare enough in the corpus, or a
+        vocabulary technique not flagged broad (a named method family is specific in any corpus size)."""
+        return is_specific(value) or (item.startswith(schema.TECHNIQUE + ":") and item not in self.broad)
 
 
 @dataclass(frozen=True)
@@ -248,6 +269,7 @@ _WORDS = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9-]+\b")
 
 def text_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
     """Row-normalised TF-IDF (sublinear tf, English stop words removed) of ``texts``."""
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if not any(_WORDS.search(t) for t in texts):
@@ -261,6 +283,8 @@ def _matrices(
 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
     """Papers x items: sqrt(specificity) (a row product is the summed specificity), strong-specific
     indicators and concept-specific indicators (row products count them)."""
+    from scipy import sparse
+
     column = {item: j for j, item in enumerate(spec)}
     rows, cols = [], []
     for i, pid in enumerate(papers):
@@ -270,7 +294,7 @@ def _matrices(
                 cols.append(column[item])
     items = list(spec)
     values = np.array([spec[items[j]] for j in cols], dtype=np.float64)
-    specific = np.array([is_specific(v) for v in values], dtype=bool)
+    specific = np.array([evidence.specific(items[j], v) for j, v in zip(cols, values, strict=True)], dtype=bool)
     strong = np.array([evidence.strong(items[j]) for j in cols], dtype=bool)
     shape = (len(papers), len(items))
 
@@ -342,8 +366,8 @@ def _scored(evidence: Evidence, spec: Mapping[str, float], a: str, b: str, text:
     """The :class:`Link` of papers ``a`` and ``b`` (text cosine given), by the rule of the module docstring."""
     common = set(evidence.items_of[a]) & set(evidence.items_of[b]) & spec.keys()
     weight = math.fsum(spec[item] for item in common)
-    strong = sum(1 for item in common if evidence.strong(item) and is_specific(spec[item]))
-    concepts = sum(1 for item in common if not evidence.strong(item) and is_specific(spec[item]))
+    strong = sum(1 for item in common if evidence.strong(item) and evidence.specific(item, spec[item]))
+    concepts = sum(1 for item in common if not evidence.strong(item) and evidence.specific(item, spec[item]))
     return _link(weight, text, strong, concepts, _shared(evidence, spec, a, b, n_shared))
 
 

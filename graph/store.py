@@ -33,12 +33,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from graph.errors import WorkspaceError
 from graph.extraction import PaperExtraction
 from loaders.records import Paper, match_keys, merge_all
+
+if TYPE_CHECKING:  # numpy is imported by the embedding cache's methods only: readers never need it
+    import numpy as np
 
 #: Bump when the table layout changes, and add the step from the previous version to :data:`_MIGRATIONS`.
 SCHEMA_VERSION = 2
@@ -333,6 +335,8 @@ class Workspace:
 
     def get_many(self, model: str, texts: list[str]) -> dict[str, np.ndarray]:
         """Cached embeddings of ``texts`` under ``model`` (texts not cached are absent)."""
+        import numpy as np
+
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(texts))
         for start in range(0, len(unique), _CHUNK):
@@ -347,6 +351,8 @@ class Workspace:
 
     def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         """Cache embeddings under ``model`` (one transaction)."""
+        import numpy as np
+
         rows = []
         for text, vector in vectors.items():
             array = np.asarray(vector, dtype=np.float32)

@@ -14,6 +14,8 @@ import networkx as nx
 from graph import __version__, schema
 from graph.access import communities as community_records
 from graph.access import community_of, display_name, node_kind
+from graph.defaults import FOCUS_BUDGET
+from graph.defaults import VIEW_BUDGET as DEFAULT_BUDGET
 from graph.errors import ConfigError
 from graph.export.views import select as view_select
 from graph.export.views.html import render_page, write_page
@@ -40,10 +42,6 @@ __all__ = [
     "write_view",
 ]
 
-#: Most nodes on an overview or community page (vis-network stays fluid; more are aggregated away).
-DEFAULT_BUDGET = 1500
-#: Most nodes on a focus page: a neighbourhood a reader can follow.
-FOCUS_BUDGET = 120
 SEED = 42
 
 Edge = tuple[str, str, str, Mapping[str, Any]]
