@@ -59,7 +59,7 @@ _EXTENSIONS = {
     ".txt": "hf-listing",
 }
 _BIBTEX_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
-_RIS_START = re.compile(r"\A\s*TY {2}- ")
+_RIS_START = re.compile(r"^TY {2}- ", re.MULTILINE)
 _JSON_MARKERS = (
     ("semantic-scholar", re.compile(r'"paperId"\s*:|"recommendedPapers"\s*:|\A\{\s*"total"\s*:\s*\d+\s*,\s*"offset"')),
     (
@@ -89,7 +89,7 @@ def detect_format(path: Path) -> str:
         return _json_format(stripped, path)
     if _BIBTEX_ENTRY.search(head[:4096]) and not hf_papers.looks_like_listing(head):
         return "bibtex"
-    if _RIS_START.match(head):
+    if _RIS_START.search(head[:4096]):
         return "ris"
     if hf_papers.looks_like_listing(head):
         return "hf-listing"

@@ -26,8 +26,9 @@ from loaders.records import Paper, Source, clean_text, first_name_first, normali
 from loaders.result import LoadResult
 from loaders.textio import load_text_file
 
-_RECORD_START = re.compile(r"^\s*TY {2}- ", re.MULTILINE)
+_RECORD_START = re.compile(r"^[ \t]*TY {2}- ", re.MULTILINE)
 _ARXIV_NOTE = re.compile(r"arxiv[:\s]*(?:abs/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
+_LAST_TAG = re.compile(r"^([A-Z][A-Z0-9]) {2}-", re.MULTILINE)
 _RIS_DATE = re.compile(r"^(\d{4})(?:/(\d{0,2})(?:/(\d{0,2}))?)?")
 
 
@@ -38,6 +39,8 @@ def load(path: Path) -> LoadResult:
 
 def parse_ris(text: str, file: str) -> LoadResult:
     """Parse RIS text; a record without a title (or with a bad field) is skipped with a warning."""
+    if _LAST_TAG.findall(text)[-1:] not in ([], ["ER"]):
+        text += "\nER  - \n"  # a last record without its end tag: rispy would drop it silently
     try:
         records = rispy.loads(text)
     except (OSError, ValueError, KeyError) as exc:  # rispy reports a malformed file with these

@@ -61,5 +61,5 @@ def test_build_of_a_folder_accounts_for_every_record_and_keeps_the_skips(tmp_pat
         ("s2_wrong_types.json", 2, "externalIds"),
         ("s2_wrong_types.json", 3, "abstract"),
         ("s2_wrong_types.json", 4, "authors"),
-        ("zotero.ris", 21, "TI"),
+        ("zotero.ris", 22, "TI"),
     ]

@@ -190,7 +190,7 @@ def test_ris_and_csl_json_exports() -> None:
     assert ris.papers[0].abstract.endswith("About 50% fewer steps.")
     assert ris.papers[1].authors == ["Kaiming He", "Jian Sun"]
     assert [str(s) for s in ris.skipped] == [
-        f"{EXPORTS / 'zotero.ris'}:21: field 'TI': RIS record without a title (TI/T1); skipped"
+        f"{EXPORTS / 'zotero.ris'}:22: field 'TI': RIS record without a title (TI/T1); skipped"
     ]
     csl = load_path(EXPORTS / "zotero_csl.json")
     assert detect_format(EXPORTS / "zotero_csl.json") == "csl-json"
@@ -203,6 +203,16 @@ def test_ris_and_csl_json_exports() -> None:
         ),
     ]
     assert [s.line for s in csl.skipped] == [22]
+
+
+def test_ris_last_record_without_end_tag_and_a_header_before_the_first_record(tmp_path: Path) -> None:
+    path = tmp_path / "scopus.ris"
+    path.write_text(
+        "Provider: Scopus\n\nTY  - JOUR\nTI  - A\nER  - \n\nTY  - JOUR\nTI  - B\nPY  - 2020\n", encoding="utf-8"
+    )
+    assert detect_format(path) == "ris"
+    result = load_path(path)
+    assert [(p.title, p.published, p.sources[0].line) for p in result.papers] == [("A", None, 3), ("B", "2020", 7)]
 
 
 def test_semantic_scholar_recommendations_load() -> None:
@@ -241,7 +251,7 @@ def test_the_file_report_accounts_for_every_record(tmp_path: Path) -> None:
     path = write_skipped(result.skipped, tmp_path)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [(Path(r["file"]).name, r["line"], r["field"]) for r in rows] == [
-        ("zotero.ris", 21, "TI"),
+        ("zotero.ris", 22, "TI"),
         ("s2_wrong_types.json", 2, "externalIds"),
         ("s2_wrong_types.json", 3, "abstract"),
         ("s2_wrong_types.json", 4, "authors"),
