@@ -1,7 +1,9 @@
 """The public Python API; the ``paperkg`` command is a thin shell around it, and notebooks use it directly.
 
+Building the bundled sample loads the model, so these lines are not run as tests:
+
 >>> from graph import api
->>> summary = api.build(out="paperkg-out")          # doctest: +SKIP  (bundled sample, loads the model)
+>>> summary = api.build(out="paperkg-out")          # doctest: +SKIP
 >>> G = api.load_graph("paperkg-out")              # doctest: +SKIP
 """
 
