@@ -68,6 +68,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 LIST_SEPARATORS = (";", "|")
 #: Keys under which a JSON document may wrap its list of rows.
 JSON_WRAPPERS = ("papers", "records", "items", "data", "results")
+#: csv's default cell limit (128 KiB) would make one long Zotero note an unreadable file; over-long titles and
+#: abstracts are skipped records instead (:func:`loaders.fields.check_limits`).
+MAX_CELL_CHARS = 64 * 1024 * 1024
 _ALIAS = {alias: (name, rank) for name, aliases in COLUMNS.items() for rank, alias in enumerate(aliases)}
 _ARXIV_MENTION = re.compile(r"arxiv[:\s]*(?:abs/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
 _AUTHOR_ID = re.compile(r"\s*\(\d+\)\s*$")  # Scopus: "Zhu, Yuanzhi (57212345678)"
@@ -102,6 +105,7 @@ def parse_csv(text: str, file: str) -> LoadResult:
     """Rows of a CSV (or, when the header has tabs and no commas, TSV) table."""
     header_line = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = "\t" if "\t" in header_line and "," not in header_line else ","
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)

@@ -87,3 +87,14 @@ def test_control_characters_and_terminal_escapes_never_reach_a_title(tmp_path: P
     path = tmp_path / "t.jsonl"
     path.write_text('{"title": "\\u001b[31mRed\\u001b[0m alert\\u0007 paper"}\n{"title": "B"}\n', encoding="utf-8")
     assert [p.title for p in load_path(path).papers] == ["Red alert paper", "B"]
+
+
+def test_a_huge_csv_cell_is_one_skipped_record_not_an_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "zotero.csv"
+    note, abstract = "n" * 300_000, "y" * 200_000
+    path.write_text(f'Title,Abstract Note,Notes\n"A","short","{note}"\n"B","{abstract}",""\n', encoding="utf-8")
+    result = load_path(path)
+    assert [p.title for p in result.papers] == ["A"]
+    assert [str(s) for s in result.skipped] == [
+        f"{path}:3: field 'abstract': 200000 characters, more than 100000; skipped"
+    ]
