@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from test_build_fixtures import build
 
-from graph import api
+from graph import api, schema
 from graph.analysis import analyze
 from graph.cli import cli
 from graph.errors import WorkspaceError
@@ -204,3 +204,40 @@ def test_a_reader_polling_during_rewrites_never_sees_half_a_file(tmp_path: Path)
     assert {name: seen[name] - complete[name] for name in seen} == {name: set() for name in seen}
     assert [p.name for p in tmp_path.rglob("*") if is_temp_name(p.name)] == []
     assert check_outputs(tmp_path) == manifest(tmp_path)["build_id"]  # type: ignore[index]
+
+
+def listing(path: Path, titles: list[str]) -> Path:
+    """A JSONL listing of papers with these titles (each with a short abstract of its own)."""
+    rows = [{"title": t, "abstract": f"We study {t.lower()} with rectified flow and distillation."} for t in titles]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def start_build(listing_path: Path, out: Path, *options: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "graph", "--quiet", "build", str(listing_path), "--out", str(out), *options]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow  # two real builds (the model)
+@pytest.mark.parametrize("wait", [False, True])
+def test_two_builds_started_together_are_serialised_or_refused(tmp_path: Path, wait: bool) -> None:
+    inputs = {
+        "a": listing(tmp_path / "a.jsonl", ["Alpha Flows", "Alpha Distillation", "Alpha Models"]),
+        "b": listing(tmp_path / "b.jsonl", ["Beta One", "Beta Two", "Beta Three", "Beta Four"]),
+    }
+    out = tmp_path / "out"
+    runs = {name: start_build(path, out, *(["--wait"] if wait else [])) for name, path in inputs.items()}
+    results = {name: (run.wait(timeout=900), *run.communicate()) for name, run in runs.items()}
+    refused = [name for name, (code, _, _) in results.items() if code != 0]
+    for name in refused:
+        code, _, err = results[name]
+        assert code == 1 and "another paperkg run (pid " in err and "--wait" in err, err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert len(refused) == (0 if wait else 1)  # both start at once: the later one finds the lock held
+    titles = {d["title"] for _, d in api.load_graph(out).nodes(data=True) if d["kind"] == schema.PAPER}
+    assert titles in (
+        {"Alpha Flows", "Alpha Distillation", "Alpha Models"},
+        {"Beta One", "Beta Two", "Beta Three", "Beta Four"},
+    )
+    assert check_outputs(out) is not None
+    assert api.info(out)["papers"] == len(titles)
