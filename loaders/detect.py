@@ -98,7 +98,9 @@ def detect_format(path: Path) -> str:
     by_extension = _EXTENSIONS.get(path.suffix.lower())
     if by_extension in ("hf-listing", "bibtex", "ris", "csv"):
         return by_extension
-    raise InputError(f"cannot tell the format of this file; pass one of: {', '.join(FORMATS)}", file=str(path))
+    raise InputError(
+        f"cannot tell the format of this file; name it with --format, one of: {', '.join(FORMATS)}", file=str(path)
+    )
 
 
 def load_path(path: Path, fmt: str | None = None) -> LoadResult:

@@ -129,7 +129,9 @@ def test_utf8_bom_and_utf16_are_read(tmp_path: Path) -> None:
 def test_unrecognisable_text_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
     path.write_text("# My reading notes\n\nNothing here is a paper listing.\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"notes\.md: cannot tell the format of this file; pass one of"):
+    with pytest.raises(
+        InputError, match=r"notes\.md: cannot tell the format of this file; name it with --format, one of: hf-listing"
+    ):
         load_path(path)
 
 
