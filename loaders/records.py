@@ -26,6 +26,7 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _ARXIV_DOI_PREFIX = "10.48550/arxiv."
 #: Terminal escape sequences, other control characters and soft hyphens: never part of a title's text.
 _INVISIBLE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f\xad]")
+_INITIAL = re.compile(r"^(?:\w\.?-?)+\.$|^\w$")  # "J.", "K.-M.", "J": initials, not family names
 _INVISIBLE_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f\xad]")
 
 #: Prefixes of stable paper ids, most trusted first.
@@ -333,12 +334,13 @@ def first_name_first(name: str) -> str:
 def surnames(authors: Iterable[str]) -> set[str]:
     """Folded family names: ``"Lewis, David"`` and ``"David Lewis"`` both give ``lewis``.
 
-    >>> sorted(surnames(["Lewis, David", "M. L. Ginsberg", "Müller, J."]))
-    ['ginsberg', 'lewis', 'muller']
+    >>> sorted(surnames(["Lewis, David", "M. L. Ginsberg", "Müller, J.", "Ho J.", "K.-M. He"]))
+    ['ginsberg', 'he', 'ho', 'lewis', 'muller']
     """
     found = set()
     for name in authors:
-        family = name.split(",", 1)[0] if "," in name else (name.split() or [""])[-1]
+        words = [w for w in name.split() if not _INITIAL.match(w)] or name.split() or [""]
+        family = name.split(",", 1)[0] if "," in name else words[-1]
         decomposed = unicodedata.normalize("NFKD", family)
         folded = normalize_title("".join(c for c in decomposed if not unicodedata.combining(c)))
         if folded:
