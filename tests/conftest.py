@@ -54,6 +54,35 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A live Neo4j 5 with GDS and APOC, as :class:`graph.export.graphdb.load.Neo4jSettings`.
+
+    With ``NEO4J_URI`` set, that server (a scratch database: the tests wipe paperkg's labels). Otherwise the
+    test server of ``tests/neo4j_server/`` (Neo4j Community + GDS + APOC jars from Maven Central) is started
+    in a temporary home, with a password, once per session, and stopped by pid at the end. Without Java or
+    Maven, or when the jars do not resolve or the server does not start, the live tests skip with the reason.
+    """
+    from neo4j_server import server
+
+    from graph.export.graphdb.load import Neo4jSettings
+
+    if os.environ.get("NEO4J_URI"):
+        yield Neo4jSettings.resolve()
+        return
+    if missing := server.missing_tools():
+        pytest.skip(f"no Neo4j test server: {' and '.join(missing)} not found (set NEO4J_URI to use a server)")
+    try:
+        server.resolve_jars()
+        running = server.start(tmp_path_factory.mktemp("neo4j-home"))
+    except (server.ServerError, OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"no Neo4j test server: {exc}")
+    try:
+        yield Neo4jSettings.resolve(uri=running.uri, user=server.USER, password=running.password, env={})
+    finally:
+        server.stop(running)
+
+
+@pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Headless Chromium with the network off (CDP emulation), logging console and network events.
 
