@@ -321,6 +321,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="folder for inputs and outputs (default: a temporary one)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="paperkg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     results: dict[int, dict[str, Any]] = {}
     try:
         if args.cold_sample:
