@@ -193,15 +193,18 @@ def view(
     """Write one interactive HTML view of the graph in ``out`` into ``out`` and return its path: the
     overview (``graph.html``) by default, else the ``focus`` ego network, a ``community`` or the
     ``technique_map`` (docs/views.md). ``budget``: most nodes on the page (None: the view's default,
-    ``FOCUS_BUDGET`` for a focus, ``VIEW_BUDGET`` otherwise)."""
+    ``FOCUS_BUDGET`` for a focus, ``VIEW_BUDGET`` otherwise). A page is written like every output: under
+    the folder's writer lock (waiting for a running build) and recorded in its manifest."""
     from graph import analysis
     from graph.export.views import write_view
 
-    G = load_graph(out)
-    return write_view(
-        G, out, analysis.community_labels(G),
-        focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget,
-    )  # fmt: skip
+    with writer_lock(out, wait=True):
+        G = load_graph(out)
+        pages = rewrite_outputs(out, lambda: [write_view(
+            G, out, analysis.community_labels(G),
+            focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget,
+        )])  # fmt: skip
+    return pages[0]
 
 
 def explain(a: str, b: str, out: str | Path = DEFAULT_OUT) -> Explanation:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,6 +69,21 @@ def write_version(out: str | Path, version: int) -> list[Path]:
     if version:
         G.remove_nodes_from([n for n, d in G.nodes(data=True) if "Vision" in str(d.get("title"))])
     return write_outputs(G, analyze(G), Path(out))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """Both versions, each exported once into its own folder (tests copy them)."""
+    folders = {}
+    for version in (0, 1):
+        folders[version] = tmp_path_factory.mktemp(f"version{version}")
+        with writer_lock(folders[version]):
+            write_version(folders[version], version)
+    return folders
+
+
+def copy_of(folder: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(folder, tmp_path / folder.name))
 
 
 def hold(out: Path, seconds: float) -> subprocess.Popen[str]:
@@ -136,7 +152,7 @@ def test_a_killed_writer_leaves_no_lock_and_its_temp_files_are_removed_by_the_ne
         assert all(p.exists() for p in kept)
 
 
-def test_the_manifest_records_one_build_and_readers_check_it(tmp_path: Path) -> None:
+def test_the_manifest_records_one_build_and_readers_check_it(built: dict[int, Path], tmp_path: Path) -> None:
     with writer_lock(tmp_path):
         files = write_version(tmp_path, 0)
     record = manifest(tmp_path)
@@ -145,30 +161,22 @@ def test_the_manifest_records_one_build_and_readers_check_it(tmp_path: Path) -> 
     assert {"graph.json", "papers.csv", "report.md", "graph.html", "neo4j/nodes_Paper.csv"} <= listed
     assert listed == {p.relative_to(tmp_path).as_posix() for p in files if p.name != MANIFEST_FILE}
     assert check_outputs(tmp_path) == record["build_id"]
-    again = tmp_path / "again"
-    with writer_lock(again):
-        write_version(again, 0)
-    assert (again / MANIFEST_FILE).read_bytes() == (tmp_path / MANIFEST_FILE).read_bytes()  # same graph, same id
+    assert (built[0] / MANIFEST_FILE).read_bytes() == (tmp_path / MANIFEST_FILE).read_bytes()  # same graph, same id
     assert api.load_graph(tmp_path).number_of_nodes() > 0
 
 
-def test_a_folder_mixing_two_builds_is_refused_with_what_to_do(tmp_path: Path) -> None:
-    with writer_lock(tmp_path):
-        write_version(tmp_path, 0)
-    other = tmp_path / "other"
-    with writer_lock(other):
-        write_version(other, 1)
-    (tmp_path / "graph.json").write_bytes((other / "graph.json").read_bytes())
+def test_a_folder_mixing_two_builds_is_refused_with_what_to_do(built: dict[int, Path], tmp_path: Path) -> None:
+    out, other = copy_of(built[0], tmp_path), copy_of(built[1], tmp_path)
+    (out / "graph.json").write_bytes((other / "graph.json").read_bytes())
     with pytest.raises(WorkspaceError, match=r"graph\.json: changed since build [0-9a-f]{16} wrote it .* mixes builds"):
-        api.load_graph(tmp_path)
+        api.load_graph(out)
     (other / "papers.csv").write_text("id\n")
     with pytest.raises(WorkspaceError, match=r"papers\.csv: changed since build"):
         check_outputs(other)
 
 
-def test_an_interrupted_export_is_named_and_a_running_one_too(tmp_path: Path) -> None:
-    with writer_lock(tmp_path):
-        write_version(tmp_path, 0)
+def test_an_interrupted_export_is_named_and_a_running_one_too(built: dict[int, Path], tmp_path: Path) -> None:
+    tmp_path = copy_of(built[0], tmp_path)
     (tmp_path / MANIFEST_FILE).write_text(json.dumps({"state": "writing"}))  # what a kill mid-export leaves
     with pytest.raises(WorkspaceError, match=r"the last run stopped while writing its outputs .* rerun `paperkg build"):
         api.load_graph(tmp_path)
@@ -241,3 +249,21 @@ def test_two_builds_started_together_are_serialised_or_refused(tmp_path: Path, w
     )
     assert check_outputs(out) is not None
     assert api.info(out)["papers"] == len(titles)
+
+
+def test_a_view_page_is_written_under_the_lock_and_recorded_in_the_manifest(
+    built: dict[int, Path], tmp_path: Path
+) -> None:
+    tmp_path = copy_of(built[0], tmp_path)
+    build_id = check_outputs(tmp_path)
+    page = api.view(tmp_path, technique_map=True)
+    record = manifest(tmp_path)
+    assert record is not None and page.name in record["files"]
+    assert check_outputs(tmp_path) == build_id  # the graph is the same build; every file matches
+    holder = hold(tmp_path, 30)
+    try:
+        with pytest.raises(WorkspaceError, match=r"another paperkg run"):
+            api.neo4j_bulk(tmp_path)  # a rewrite of the bulk files is a writer too
+    finally:
+        holder.kill()
+        holder.wait()
