@@ -385,7 +385,9 @@ def build_graph(
     for a, b, link in related_pairs(evidence, cut, options.k, options.min_weight, options.shared_labels):
         attrs = {"kind": schema.RELATED_TO, "weight": link.weight, "text": link.text, "shared": link.shared}
         edges.append((a, b, schema.RELATED_TO, attrs))
-    return _graph(nodes, edges)
+    G = _graph(nodes, edges)
+    options.item_cut().to_graph(G)
+    return G
 
 
 Edge = tuple[str, str, str, dict[str, Any]]

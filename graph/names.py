@@ -88,7 +88,7 @@ def is_distinctive_name(name: str) -> bool:
     if not marked and not name[0].isupper():
         return False
     words = [w for w in name.lower().split("-") if w]
-    if not (mixed_case or any(c.isdigit() for c in name)) and all(
+    if "-" in name and not (mixed_case or any(c.isdigit() for c in name)) and all(
         zipf_frequency(w, "en") >= COMPOUND_PART_ZIPF for w in words
     ):
         return False  # a compound of English words ("Cross-modality", "fine-grained")
@@ -166,8 +166,9 @@ def acronym_definitions(text: str) -> dict[str, str]:
         acronym = match.group(2)
         letters = sum(c.isupper() for c in acronym)
         if letters >= 2 and _is_acronym_of(acronym, match.group(1)):
-            words = re.split(r"\s+", match.group(1).strip())
-            found.setdefault(acronym, " ".join(words[-letters:]).lower())
+            words = match.group(1).rstrip()
+            start = [m.start() for m in re.finditer(r"[^\s-]+", words)][-letters]
+            found.setdefault(acronym, words[start:].lower())
     return found
 
 

@@ -365,7 +365,7 @@ _COMPARES = re.compile(
 )
 #: Words before a technique that negate it: the paper does without it.
 _NEGATES = re.compile(
-    r"\b(?:without|unlike|instead of|rather than|no need (?:for|of)|free of|eliminat(?:es|ing|ed) the need for|"
+    r"\b(?:without|unlike|no|instead of|rather than|no need (?:for|of)|free of|eliminat(?:es|ing|ed) the need for|"
     r"(?:does|do|did) not (?:require|need|use|rely on)|avoid(?:s|ing)?|replac(?:es|ing|ed)|"
     r"in contrast to|as opposed to|alternative to|dispens(?:es|ing) with)\b",
     re.IGNORECASE,

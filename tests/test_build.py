@@ -32,7 +32,7 @@ from graph.errors import ConfigError, InputError
 from graph.extraction import ConceptHit, PaperExtraction, TechniqueHit
 from graph.names import introduced_name, mention_citations
 from graph.relatedness import Evidence, Link, related_pairs, text_matrix
-from graph.specificity import is_specific, specificity
+from graph.specificity import specificity
 from loaders.records import Paper
 
 
@@ -224,7 +224,7 @@ def test_sparse_top_k_matches_brute_force():
     brute: dict[tuple[str, str], Link] = {}
     for (i, a), (j, b) in itertools.combinations(enumerate(papers), 2):
         common = set(evidence.items_of[a]) & set(evidence.items_of[b]) & spec.keys()
-        if any(is_specific(spec[c]) for c in common):
+        if any(evidence.specific(c, spec[c]) for c in common):
             link = Link(round(math.fsum(spec[c] for c in common), 4), round(float(T[i] @ T[j]), 4), [], True)
             if link.related:
                 brute[(a, b)] = link

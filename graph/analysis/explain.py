@@ -222,7 +222,7 @@ def explain(G: nx.MultiDiGraph, a: str, b: str) -> Explanation:
     citations = [p for p in (_citation_path(G, pa, pb), _citation_path(G, pb, pa)) if p]
     path = _evidence_path(G, pa, pb)
     evidence = evidence_from_graph(G)
-    link = score_pair(evidence, ItemCut().for_corpus(len(evidence.items_of)), pa, pb)
+    link = score_pair(evidence, ItemCut.of_graph(G).for_corpus(len(evidence.items_of)), pa, pb)
     return Explanation(
         a=pa,
         b=pb,
@@ -260,10 +260,10 @@ def similar(G: nx.MultiDiGraph, x: str, k: int = 10) -> list[Similar]:
     RELATED_TO): every paper sharing an item with ``x`` or near it by text is scored, best first; ties are
     broken by text similarity, never by id alone. Only answers worth showing
     (:func:`~graph.relatedness.worth_showing`) come back, so there may be fewer than ``k``. The item cuts
-    are the build's defaults."""
+    are the build's (recorded in the graph)."""
     paper = resolve_paper(G, x)
     evidence = evidence_from_graph(G)
-    cut = ItemCut().for_corpus(len(evidence.items_of))
+    cut = ItemCut.of_graph(G).for_corpus(len(evidence.items_of))
     return [
         Similar(
             schema.split_node_id(other)[1],
