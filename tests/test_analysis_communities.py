@@ -10,7 +10,7 @@ import pytest
 
 from graph import api, schema
 from graph.analysis import analyze
-from graph.analysis.communities import MIN_SIZE, UNCLUSTERED
+from graph.analysis.communities import MIN_SIZE, UNCLUSTERED, community_labels
 from graph.analysis.couse import co_use, technique_graph
 from graph.export.files import write_graph_files
 from graph.export.views.select import technique_map
@@ -103,7 +103,8 @@ def test_labels_name_the_specific_technique_never_a_broad_or_one_paper_item(anal
         assert c.label.split(" · ")[0] == t.title()
         assert "Transformers" not in c.label and "own phrase" not in c.label
         assert c.about.startswith(f"Papers on {t.title()} (")
-    assert api.analysis.community_labels(G) == {c.id: c.label for c in result.communities}
+    assert community_labels(G) == {c.id: c.label for c in result.communities}
+    assert result.community_labels()[UNCLUSTERED] == "unclustered"
 
 
 def test_the_resolution_choice_is_measured_and_recorded(analysed):

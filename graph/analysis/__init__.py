@@ -78,10 +78,12 @@ class AnalysisResult:
     trends: Trends = field(default_factory=Trends)
     top: dict[str, list[Ranked]] = field(default_factory=dict)
     betweenness_exact: bool = True
+    unclustered: int = 0
 
     def community_labels(self) -> dict[int, str]:
-        """Community number -> readable label."""
-        return {c.id: c.label for c in self.communities}
+        """Community number -> readable label (``-1``: "unclustered", when some paper is)."""
+        labels = {c.id: c.label for c in self.communities}
+        return {**labels, UNCLUSTERED: "unclustered"} if self.unclustered else labels
 
 
 def _set(G: nx.MultiDiGraph, name: str, values: dict[str, float] | dict[str, int]) -> None:
@@ -134,4 +136,5 @@ def analyze(
         trends=trends(G),
         top={kind: top(G, kind, "pagerank", top_n) for kind in ANALYSED_KINDS if nodes_of_kind(G, kind)},
         betweenness_exact=exact,
+        unclustered=len(found.unclustered),
     )
