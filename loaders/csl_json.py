@@ -84,6 +84,8 @@ def _name(author: Any) -> str:
 
 
 def _issued(item: dict[str, Any], file: str, line: int | None, warnings: list[str]) -> str | None:
+    if isinstance(item.get("issued"), str | int):  # not CSL, but some tools write the date as text
+        item = {"issued": {"raw": str(item["issued"])}}
     issued = fields.mapping(item, "issued")
     parts = fields.items(issued, "date-parts", field="issued")
     try:

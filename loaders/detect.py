@@ -206,5 +206,6 @@ def _api_marker(head: str) -> str | None:
 
 
 def _looks_like_csv(text: str) -> bool:
-    cells = re.split(r"[,\t]", text.split("\n", 1)[0])
+    header = text.split("\n", 1)[0]
+    cells = header.split(tabular.csv_delimiter(header))
     return len(cells) > 1 and tabular.has_title_column(c.strip().strip('"') for c in cells)

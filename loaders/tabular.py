@@ -75,6 +75,9 @@ _ALIAS = {alias: (name, rank) for name, aliases in COLUMNS.items() for rank, ali
 _ARXIV_MENTION = re.compile(r"arxiv[:\s]*(?:abs/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
 _AUTHOR_ID = re.compile(r"\s*\(\d+\)\s*$")  # Scopus: "Zhu, Yuanzhi (57212345678)"
 _INITIALS_NAME = re.compile(r"^[^,]+ (?:[A-Z]\.-?)+$")  # Scopus "Authors": "Zhu Y., Liu X."
+_INITIALS = re.compile(r"^(?:[A-Z]\.-?\s*)+$")  # older Scopus "Authors": "Zhu, Y., Liu, X."
+#: Delimiters a CSV export may use (Excel in many European locales writes ';'); the header decides.
+_DELIMITERS = (",", "\t", ";")
 
 
 def load(path: Path) -> LoadResult:
@@ -91,6 +94,20 @@ def has_title_column(names: Iterable[str]) -> bool:
     return any((_column(name) or ("", 0))[0] == "title" for name in names)
 
 
+def csv_delimiter(header_line: str) -> str:
+    """The delimiter that splits ``header_line`` into the most cells, one of them a title column.
+
+    >>> csv_delimiter("Key;Item Type;Title"), csv_delimiter("PT\\tAU\\tTI"), csv_delimiter("title,year")
+    (';', '\\t', ',')
+    """
+    best, most = ",", 0
+    for delimiter in _DELIMITERS:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        if len(cells) > most and has_title_column(cells):
+            best, most = delimiter, len(cells)
+    return best
+
+
 def parse_table(text: str, file: str) -> LoadResult:
     """A JSON, JSON Lines or CSV/TSV table, told apart by its first characters."""
     stripped = text.lstrip()
@@ -103,8 +120,7 @@ def parse_table(text: str, file: str) -> LoadResult:
 
 def parse_csv(text: str, file: str) -> LoadResult:
     """Rows of a CSV (or, when the header has tabs and no commas, TSV) table."""
-    header_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = "\t" if "\t" in header_line and "," not in header_line else ","
+    delimiter = csv_delimiter(text.lstrip("\ufeff").split("\n", 1)[0])
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -271,11 +287,18 @@ def _list(row: dict[str, Any], key: str) -> list[Any]:
 
 
 def _authors(row: dict[str, Any]) -> list[str]:
+    """Author names of a row, whichever way the exporting tool separated them.
+
+    >>> _authors({"authors": "Zhu Y., Liu X."}), _authors({"authors": "Zhu, Y., Liu, X."})
+    (['Zhu Y.', 'Liu X.'], ['Zhu, Y.', 'Liu, X.'])
+    """
     value = row.get("authors")
     if isinstance(value, str) and not any(s in value for s in LIST_SEPARATORS):
         parts = [p.strip() for p in value.split(",")]
         if len(parts) > 1 and all(_INITIALS_NAME.match(p) for p in parts):
             return parts
+        if len(parts) > 2 and len(parts) % 2 == 0 and all(_INITIALS.match(p) for p in parts[1::2]):
+            return [f"{family}, {given}" for family, given in zip(parts[::2], parts[1::2], strict=True)]
         if " and " in value:
             return [p.strip() for p in value.split(" and ") if p.strip()]
     return [_AUTHOR_ID.sub("", name) for name in _list(row, "authors")]

@@ -277,3 +277,25 @@ def test_a_folder_is_read_recursively_in_path_order_without_hidden_files(tmp_pat
     (tmp_path / ".git" / "x.csv").write_bytes((EXPORTS / "zotero.csv").read_bytes())
     result = load_paths([tmp_path])
     assert [Path(r.file).relative_to(tmp_path).as_posix() for r in result.files] == ["a.csv", "b/refs.ris"]
+
+
+def test_csv_written_by_excel_with_semicolons_and_old_scopus_names(tmp_path: Path) -> None:
+    path = tmp_path / "zotero-excel.csv"
+    path.write_text(
+        '"Key";"Item Type";"Publication Year";"Author";"Title";"Abstract Note"\n'
+        '"AB12CD34";"journalArticle";"2019";"Zhu, Y., Liu, X.";"A; semicolon title";"Text; with; semicolons."\n',
+        encoding="utf-8",
+    )
+    assert detect_format(path) == "csv"
+    (paper,) = load_path(path).papers
+    assert (paper.title, paper.abstract, paper.authors) == (
+        "A; semicolon title",
+        "Text; with; semicolons.",
+        ["Y. Zhu", "X. Liu"],
+    )
+
+
+def test_csl_json_date_written_as_text_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "items.json"
+    path.write_text('[{"type": "article", "title": "T", "author": [{"family": "A"}], "issued": "2021-03"}]')
+    assert [p.published for p in load_path(path).papers] == ["2021-03"]
