@@ -302,7 +302,8 @@ def write_outputs(G: nx.MultiDiGraph, analysis: AnalysisResult, out: Path) -> li
     last the manifest that records them as one build (:mod:`graph.outfolder`; call with the writer lock)."""
     begin_outputs(out)
     files = list(write_graph_files(G, analysis, out))
-    files.append(write_report(G, analysis, out))
+    report = write_report(G, analysis, out)
+    files += [report, report.with_suffix(".html")]  # write_report writes report.md and report.html
     files.append(write_overview(G, out / "graph.html", analysis.community_labels()))
     files.extend(write_bulk_import(G, out / "neo4j"))
     finish_outputs(out, files)

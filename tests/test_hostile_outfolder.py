@@ -158,7 +158,7 @@ def test_the_manifest_records_one_build_and_readers_check_it(built: dict[int, Pa
     record = manifest(tmp_path)
     assert record is not None and record["state"] == "complete"
     listed = set(record["files"])
-    assert {"graph.json", "papers.csv", "report.md", "graph.html", "neo4j/nodes_Paper.csv"} <= listed
+    assert {"graph.json", "papers.csv", "report.md", "report.html", "graph.html", "neo4j/nodes_Paper.csv"} <= listed
     assert listed == {p.relative_to(tmp_path).as_posix() for p in files if p.name != MANIFEST_FILE}
     assert check_outputs(tmp_path) == record["build_id"]
     assert (built[0] / MANIFEST_FILE).read_bytes() == (tmp_path / MANIFEST_FILE).read_bytes()  # same graph, same id
