@@ -1,8 +1,9 @@
 """Pick the loader for a path by its content (the extension only breaks ties), load it, account for it.
 
 Formats: ``hf-listing`` (saved HF papers page), ``hf-api`` (HF papers API JSON), ``arxiv`` (Atom feed),
-``semantic-scholar``, ``openalex``, ``bibtex``, ``ris``, ``csl-json``, ``csv`` (also TSV and the CSV
-exports of Zotero, Scopus, Web of Science, IEEE Xplore, ACM, OpenAlex), ``json`` and ``jsonl`` (tables).
+``semantic-scholar``, ``openalex``, ``bibtex``, ``ris``, ``csl-json``, ``wos`` (Web of Science plain
+text), ``csv`` (also TSV and the CSV exports of Zotero, Scopus, Web of Science, IEEE Xplore, ACM,
+OpenAlex), ``json`` and ``jsonl`` (tables).
 
 The error policy: a bad record is skipped with a ``file:line`` warning (:class:`~loaders.result.Skip`);
 only a file that cannot be read or parsed at all is an error, and :func:`load_paths` still reads and
@@ -22,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from loaders import arxiv, bibtex, csl_json, hf_papers, openalex, ris, semantic_scholar, tabular
+from loaders import arxiv, bibtex, csl_json, hf_papers, openalex, ris, semantic_scholar, tabular, wos
 from loaders.errors import InputError, RecordError
 from loaders.fields import check_limits
 from loaders.records import PaperIndex
@@ -38,6 +39,7 @@ LOADERS: dict[str, Callable[[Path], LoadResult]] = {
     "bibtex": bibtex.load,
     "ris": ris.load,
     "csl-json": csl_json.load,
+    "wos": wos.load,
     "csv": tabular.load,
     "json": tabular.load,
     "jsonl": tabular.load,
@@ -91,6 +93,8 @@ def detect_format(path: Path) -> str:
         return "bibtex"
     if _RIS_START.search(head[:4096]):
         return "ris"
+    if wos.HEADER.match(stripped):
+        return "wos"
     if hf_papers.looks_like_listing(head):
         return "hf-listing"
     if _looks_like_csv(stripped):

@@ -143,20 +143,20 @@ def parse_csv(text: str, file: str) -> LoadResult:
             rows.append((start, dict(zip(header, values, strict=False))))
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", file=file, line=reader.line_num) from exc
-    return _papers(rows, file, result)
+    return papers_from_rows(rows, file, result)
 
 
 def parse_json(text: str, file: str) -> LoadResult:
     """Rows of a JSON table: a list of objects, one object, or ``{"papers": [...]}`` (or another wrapper of
     :data:`JSON_WRAPPERS`); an API envelope with no rows (``{"total": 0, "data": []}``) has no records."""
     items = json_records(text, file, JSON_WRAPPERS, "expected a JSON list of paper objects")
-    return _papers(items, file, LoadResult())
+    return papers_from_rows(items, file, LoadResult())
 
 
 def parse_jsonl(text: str, file: str) -> LoadResult:
     """Rows of a JSON Lines table: one paper object per line (a line that is not JSON is skipped)."""
     result = LoadResult()
-    return _papers(list(iter_jsonl(text, file, result)), file, result)
+    return papers_from_rows(list(iter_jsonl(text, file, result)), file, result)
 
 
 def _is_jsonl(text: str) -> bool:
@@ -191,7 +191,8 @@ def _column(name: str) -> tuple[str, int] | None:
     return _ALIAS.get(re.sub(r"[\s.\-]+", "_", key))
 
 
-def _papers(rows: Iterable[tuple[int | None, Any]], file: str, result: LoadResult) -> LoadResult:
+def papers_from_rows(rows: Iterable[tuple[int | None, Any]], file: str, result: LoadResult) -> LoadResult:
+    """Papers from ``(line, {column: value})`` rows, columns mapped by :data:`COLUMNS`; a bad row is skipped."""
     for line, row in rows:
         try:
             if not isinstance(row, dict):

@@ -299,3 +299,18 @@ def test_csl_json_date_written_as_text_is_read(tmp_path: Path) -> None:
     path = tmp_path / "items.json"
     path.write_text('[{"type": "article", "title": "T", "author": [{"family": "A"}], "issued": "2021-03"}]')
     assert [p.published for p in load_path(path).papers] == ["2021-03"]
+
+
+def test_web_of_science_plain_text_export() -> None:
+    path = EXPORTS / "wos_plain.txt"
+    assert detect_format(path) == "wos"
+    result = load_path(path)
+    resnet, deep = result.papers
+    assert (resnet.id, resnet.authors[-1], resnet.published) == ("doi:10.1109/cvpr.2016.90", "Jian Sun", "2016")
+    assert resnet.abstract == (
+        "Deeper neural networks are more difficult to train. We present a residual learning framework to ease "
+        "the training of networks that are substantially deeper than those used previously."
+    )
+    assert deep.authors == ["Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton"]
+    assert [p.sources[0].line for p in result.papers] == [3, 27]
+    assert [str(s) for s in result.skipped] == [f"{path}:46: field 'title': missing or empty title (required); skipped"]
