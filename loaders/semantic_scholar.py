@@ -1,5 +1,6 @@
 """Semantic Scholar API JSON: a single paper, a list (``/paper/batch``), ``{"data": [...]}`` (search; an
-empty search ``{"total": 0, "offset": 0}`` has no records) or ``{"recommendedPapers": [...]}``.
+empty search ``{"total": 0, "offset": 0}`` has no records), ``{"recommendedPapers": [...]}``, or an author
+(``/author/{id}``, author search) whose ``papers`` are read.
 
 ``externalIds.ArXiv`` / ``externalIds.DOI`` / ``paperId`` give the ids (``paperId`` becomes ``s2:<id>``).
 A paper's ``references`` become its references. Each entry of its ``citations`` is a paper that cites it:
@@ -28,7 +29,7 @@ from loaders.textio import load_text_file
 #: Wrappers used by the ``/paper/{id}/citations`` and ``/references`` endpoints.
 _WRAPPERS = ("citingPaper", "citedPaper")
 #: Keys under which a response lists its papers (search and batch: ``data``; recommendations API).
-_LISTS = ("data", "recommendedPapers")
+_LISTS = ("data", "recommendedPapers", "papers")
 
 
 def load(path: Path) -> LoadResult:
@@ -56,6 +57,10 @@ def _item(item: Any, file: str, line: int | None, result: LoadResult) -> None:
         return
     if not isinstance(item, dict):
         result.skip("item is not a JSON object", file=file, line=line)
+        return
+    if "authorId" in item and "title" not in item:  # an author (/author/{id}, author search): their papers
+        for authored in fields.items(item, "papers"):
+            _item(authored, file, line, result)
         return
     paper = _paper(item, file, line, result.warnings)
     if paper is None:

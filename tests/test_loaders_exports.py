@@ -314,3 +314,12 @@ def test_web_of_science_plain_text_export() -> None:
     assert deep.authors == ["Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton"]
     assert [p.sources[0].line for p in result.papers] == [3, 27]
     assert [str(s) for s in result.skipped] == [f"{path}:46: field 'title': missing or empty title (required); skipped"]
+
+
+def test_a_semantic_scholar_author_response_reads_the_authors_papers() -> None:
+    result = load_path(EXPORTS / "s2_author.json")
+    assert [(p.id, p.published, p.sources[0].line) for p in result.papers] == [
+        ("doi:10.1112/plms/s2-45.1.161", "1939", 4),
+        ("doi:10.1093/mind/lix.236.433", "1950-10-01", 7),
+    ]
+    assert result.skipped == []
