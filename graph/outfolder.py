@@ -76,8 +76,11 @@ def writer_lock(out: str | Path, wait: bool = False, notify: Callable[[str], Non
     wait until it is free. Stale temporary files are removed once the lock is held.
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise WorkspaceError(f"{out}: cannot write here: {exc.strerror or exc}") from exc
     try:
         if not _try_lock(fd, fcntl.LOCK_EX, _BRIEF_HOLD_S):
             holder = _holder(fd)

@@ -267,3 +267,11 @@ def test_a_view_page_is_written_under_the_lock_and_recorded_in_the_manifest(
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    taken = tmp_path / "report.pdf"
+    taken.write_text("not a folder")
+    with pytest.raises(WorkspaceError, match=r"report\.pdf: cannot write here: File exists"):
+        api.build([], taken)
+    assert taken.read_text() == "not a folder"
