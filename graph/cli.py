@@ -478,13 +478,17 @@ def explain(a: str, b: str, out: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @out_option
 def similar(x: str, k: int, as_json: bool, out: Path) -> None:
-    """The papers most strongly related to paper X (RELATED_TO weight and shared items)."""
+    """The papers most related to paper X: score (summed specificity of shared items + text similarity),
+    shared items most specific first. Only answers worth showing are listed, so there may be fewer than K."""
     found = api.similar(x, k, out)
     if as_json:
         click.echo(json.dumps([s._asdict() for s in found], indent=2, ensure_ascii=False))
         return
+    if not found:
+        click.echo("no paper shares specific evidence or enough text with it")
     for s in found:
-        click.echo(f"{s.weight:8.3f}  {s.title}  [{s.paper_id}]  shared: {', '.join(s.shared)}")
+        shared = ", ".join(s.shared) or "text only"
+        click.echo(f"{s.score:8.3f}  {s.title}  [{s.paper_id}]  text {s.text:.2f}  shared: {shared}")
 
 
 @cli.command()

@@ -370,6 +370,7 @@ _NEGATES = re.compile(
     r"in contrast to|as opposed to|alternative to|dispens(?:es|ing) with)\b",
     re.IGNORECASE,
 )
+_ASIDE = re.compile(r"\([^()]*\)")  # "(23.4)", "(Liu et al., 2023)": read through them
 _AFTER_NEGATES = re.compile(r"-(?:free|less)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;:!?,()]|\b(?:but|while|whereas|we|our|using|via|by|through)\b", re.IGNORECASE)
 
@@ -383,13 +384,13 @@ def technique_role(text: str, start: int, end: int) -> str:
     Read from the words just before it in the same clause ("compared with X", "outperforms X",
     "unlike X", "without X") and the suffix right after it ("X-free").
 
-    >>> t = "SCott is faster than InstaFlow, and uses consistency distillation without GANs."
+    >>> t = "SCott uses consistency distillation without GANs, surpassing that (23.4) of the 1-step InstaFlow."
     >>> [technique_role(t, t.index(w), t.index(w) + len(w)) for w in ("InstaFlow", "consistency", "GANs")]
     ['compares', 'uses', 'mentions']
     """
     if _AFTER_NEGATES.match(text, end):
         return "mentions"
-    before = text[max(0, start - 80) : start]
+    before = _ASIDE.sub(" ", text[max(0, start - 100) : start])
     clause = _CLAUSE_END.split(before)[-1]
     window = " ".join(clause.split()[-ROLE_WINDOW:])
     if _NEGATES.search(window):

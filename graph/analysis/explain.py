@@ -52,13 +52,23 @@ def _prefix_name(title: str) -> str:
     return head.strip().casefold() if sep and " " not in head.strip() else ""
 
 
+def _method_names(G: nx.MultiDiGraph, paper: str) -> set[str]:
+    """The names a paper introduces (its ``method`` concepts), case-folded."""
+    return {
+        str(G.nodes[c].get("label", "")).casefold()
+        for _, c, key in G.out_edges(paper, keys=True)
+        if key == schema.HAS_CONCEPT and G.nodes[c].get("method")
+    }
+
+
 def resolve_node(G: nx.MultiDiGraph, name: str, kinds: Sequence[str] = ()) -> str:
     """The node id ``name`` refers to, among nodes of ``kinds`` (all kinds when empty). The one name
     resolver of paperkg (``explain``, ``similar``, ``view --focus``); rules, tried in order:
 
     a node id (``technique:lora``, ``paper:arxiv:1``) or a paper id without prefix (``arxiv:1``);
     ``kind:`` + a name restricts the kinds; the exact title/label/key (case and punctuation ignored);
-    the name before a paper title's colon (``SlimFlow``); a unique part of a title or label;
+    the name before a paper title's colon (``SlimFlow``) or another name the paper introduces (``DMD2``,
+    its ``method`` concept); a unique part of a title or label;
     an approximate title or label (difflib ratio >= :data:`FUZZY_CUTOFF`). (A unique part of a title is
     any substring of it, case and punctuation ignored.)
 
@@ -85,6 +95,7 @@ def resolve_node(G: nx.MultiDiGraph, name: str, kinds: Sequence[str] = ()) -> st
     rules = (
         lambda n: wanted in keys[n],
         lambda n: node_kind(G, n) == schema.PAPER and _prefix_name(_title(G, n)) == text.casefold(),
+        lambda n: node_kind(G, n) == schema.PAPER and text.casefold() in _method_names(G, n),
         lambda n: any(wanted in key for key in keys[n]),
     )
     for rule in rules:
@@ -184,10 +195,10 @@ class Explanation:
             lines.append("- have specific shared evidence but are not linked (not in each other's top-k)")
         else:
             lines.append("- are not directly related (no specific evidence in common: broad items alone never link)")
-        lines.append(
-            f"- evidence: weight {self.evidence_weight:g} (summed specificity), text similarity "
-            f"{self.evidence_text:.2f}; shared, most specific first: {', '.join(self.evidence_shared) or 'nothing'}"
-        )
+        evidence = f"- evidence: summed specificity {self.evidence_weight:g}, text similarity {self.evidence_text:.2f}"
+        if self.related_weight is None:
+            evidence += f"; shared, most specific first: {', '.join(self.evidence_shared) or 'nothing'}"
+        lines.append(evidence)
         if self.shared_techniques:
             lines.append(f"- share techniques: {', '.join(self.shared_techniques)}")
         if self.shared_concepts:
