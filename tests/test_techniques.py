@@ -388,3 +388,52 @@ def test_cli_lists_matches_and_validates(tmp_path: Path, vocab: Vocabulary) -> N
     bad = write(tmp_path, "techniques:\n- {key: x, label: X, family: f, aliases: [x], parent: nowhere}\n")
     failed = runner.invoke(cli, ["techniques", "--techniques", str(bad)])
     assert failed.exit_code == 1 and f"{bad}:2: field 'parent'" in failed.output
+
+
+# ---------------------------------------------------------------- broad flags and roles (issue 11)
+
+
+def test_umbrella_techniques_are_broad_and_named_methods_are_not(vocab: Vocabulary) -> None:
+    broad = {key for key, t in vocab.techniques.items() if t.broad}
+    assert {"transformers", "large-language-models", "cnn", "attention", "fine-tuning", "pre-training"} <= broad
+    assert {"reinforcement-learning", "diffusion-models", "contrastive-learning", "zero-shot-learning"} <= broad
+    assert not broad & {"rectified-flow", "kv-cache", "neural-architecture-search", "lora", "consistency-distillation"}
+
+
+def test_a_user_file_can_flag_or_unflag_broad(tmp_path: Path) -> None:
+    user = write(
+        tmp_path,
+        """\
+        techniques:
+          - {key: lora, extend: true, broad: true}
+          - {key: transformers, extend: true, broad: false}
+        """,
+    )
+    loaded = Vocabulary.load([user])
+    assert loaded.techniques["lora"].broad and not loaded.techniques["transformers"].broad
+    bad = write(tmp_path, "techniques:\n- {key: lora, extend: true, broad: maybe}\n", "bad.yaml")
+    with pytest.raises(VocabularyError, match="'broad' must be true or false"):
+        Vocabulary.load([bad])
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "role"),
+    [
+        ("SCott surpasses that (23.4) of the 1-step InstaFlow (Liu et al., 2023).", "rectified-flow", "compares"),
+        ("Our model outperforms existing GAN baselines.", "gan", "compares"),
+        ("Compared with LoRA, our method trains fewer parameters.", "lora", "compares"),
+        ("Unlike knowledge distillation, we train from scratch.", "distillation", "mentions"),
+        ("A distillation-free approach to fast sampling.", "distillation", "mentions"),
+        ("We generate images without classifier-free guidance.", "classifier-free-guidance", "mentions"),
+        ("BLIP outperforms UNITER using contrastive learning.", "contrastive-learning", "uses"),
+        ("We apply LoRA to the attention layers.", "lora", "uses"),
+    ],
+)
+def test_baselines_and_negations_get_their_role(vocab: Vocabulary, text: str, key: str, role: str) -> None:
+    assert {hit.key: hit.role for hit in vocab.match(text)}[key] == role
+
+
+def test_a_technique_used_anywhere_in_the_paper_is_used(vocab: Vocabulary) -> None:
+    title = "Faster sampling with rectified flow"
+    hits = {h.key: h for h in vocab.match_paper(title, "We compare with InstaFlow and outperform it.")}
+    assert (hits["rectified-flow"].role, hits["rectified-flow"].evidence) == ("uses", "rectified flow")
