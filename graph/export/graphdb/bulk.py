@@ -12,7 +12,7 @@ Only properties declared in :mod:`graph.schema` are written; empty cells are abs
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +74,8 @@ def cell(value: Any, typ: str, where: str, prop: str) -> str:
     return str(value)
 
 
-def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
+def write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
+    """Write ``header`` and ``rows`` to ``path`` atomically (rows may be a generator: streamed)."""
     with atomic_open(path, "w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
@@ -82,20 +83,38 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path
     return path
 
 
-def _node_cells(rows: GraphRows, kind: str) -> Iterable[list[str]]:
+def node_cells(kind: str, key: str, props: Mapping[str, Any]) -> list[str]:
+    """One node row of ``kind`` from its schema-typed ``props`` (:func:`graph.export.graphdb.rows.schema_props`).
+
+    >>> node_cells("author", "a1", {"name": "Ada"})
+    ['a1', 'Ada', 'Author']
+    """
     spec = NODES[kind]
+    where = f"{kind}:{key}"
+    cells = [cell(props.get(p), t, where, p) for p, t in spec.properties.items() if p != spec.key]
+    return [key, *cells, spec.label]
+
+
+def relationship_cells(rel_type: str, start: str, end: str, props: Mapping[str, Any]) -> list[str]:
+    """One relationship row of ``rel_type`` between the keys ``start`` and ``end``, from its typed ``props``.
+
+    >>> relationship_cells("AUTHORED", "a1", "arxiv:1", {"position": 2})
+    ['a1', 'arxiv:1', '2', 'AUTHORED']
+    """
+    spec = RELATIONSHIPS[rel_type]
+    where = f"{rel_type} {start} -> {end}"
+    cells = [cell(props.get(p), t, where, p) for p, t in spec.properties.items()]
+    return [start, end, *cells, rel_type]
+
+
+def _node_cells(rows: GraphRows, kind: str) -> Iterable[list[str]]:
     for row in rows.nodes(kind):
-        where = f"{kind}:{row['key']}"
-        props = [cell(row["props"].get(p), t, where, p) for p, t in spec.properties.items() if p != spec.key]
-        yield [row["key"], *props, spec.label]
+        yield node_cells(kind, row["key"], row["props"])
 
 
 def _relationship_cells(rows: GraphRows, rel_type: str) -> Iterable[list[str]]:
-    spec = RELATIONSHIPS[rel_type]
     for row in rows.relationships(rel_type):
-        where = f"{rel_type} {row['start']} -> {row['end']}"
-        props = [cell(row["props"].get(p), t, where, p) for p, t in spec.properties.items()]
-        yield [row["start"], row["end"], *props, rel_type]
+        yield relationship_cells(rel_type, row["start"], row["end"], row["props"])
 
 
 def node_file(label_name: str) -> str:
@@ -115,8 +134,7 @@ def import_command(prefix: str = "") -> str:
     return " \\\n  ".join(parts)
 
 
-def _readme(rows: GraphRows) -> str:
-    nodes, rels = rows.counts()
+def _readme(nodes: Mapping[str, int], rels: Mapping[str, int]) -> str:
     counts = [f"| `{node_file(label)}` | {label} nodes | {n} |" for label, n in nodes.items()]
     counts += [f"| `{relationship_file(rel)}` | {rel} relationships | {n} |" for rel, n in rels.items()]
     return "\n".join(
@@ -168,13 +186,17 @@ def write_bulk_import(G: nx.MultiDiGraph, out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = [
-        _write_csv(out / node_file(spec.label), node_header(kind), _node_cells(rows, kind))
+        write_csv(out / node_file(spec.label), node_header(kind), _node_cells(rows, kind))
         for kind, spec in NODES.items()
     ]
     written += [
-        _write_csv(out / relationship_file(rel), relationship_header(rel), _relationship_cells(rows, rel))
+        write_csv(out / relationship_file(rel), relationship_header(rel), _relationship_cells(rows, rel))
         for rel in RELATIONSHIPS
     ]
-    written.append(atomic_write(out / "schema.cypher", _schema_script()))
-    written.append(atomic_write(out / "README.md", _readme(rows)))
-    return written
+    return [*written, *write_import_guide(out, *rows.counts())]
+
+
+def write_import_guide(out: Path, nodes: Mapping[str, int], rels: Mapping[str, int]) -> list[Path]:
+    """``schema.cypher`` and ``README.md`` (the import commands and the row counts ``nodes``/``rels``)."""
+    script = atomic_write(out / "schema.cypher", _schema_script())
+    return [script, atomic_write(out / "README.md", _readme(nodes, rels))]
