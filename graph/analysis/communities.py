@@ -181,36 +181,43 @@ def _best_by_links(U: nx.Graph, paper: str, home: Mapping[str, int]) -> int | No
 
 def _attach_by_links(U: nx.Graph, leftovers: Sequence[str], home: Mapping[str, int]) -> dict[str, int]:
     """Leftover -> community, through links; a paper joined makes its leftover neighbours joinable."""
+    placed = dict(home)
     joined: dict[str, int] = {}
     pending = list(leftovers)
     while pending:
         found = {}
         for paper in pending:
-            best = _best_by_links(U, paper, {**home, **joined})
+            best = _best_by_links(U, paper, placed)
             if best is not None:
                 found[paper] = best
         if not found:
             break
         joined.update(found)
+        placed.update(found)
         pending = [p for p in pending if p not in found]
     return joined
 
 
 def _best_by_terms(
-    terms: set[str], profiles: Sequence[Mapping[str, float]], specificity: Mapping[str, float]
+    terms: set[str], profiles: Mapping[str, Sequence[tuple[int, float]]], specificity: Mapping[str, float]
 ) -> int | None:
-    specific = [t for t in terms if specificity.get(t, 0.0) >= ATTACH_MIN_SPECIFICITY]
-    score = {c: sum(profile.get(t, 0.0) * specificity[t] for t in specific) for c, profile in enumerate(profiles)}
+    score: Counter[int] = Counter()
+    for t in terms:
+        if specificity.get(t, 0.0) >= ATTACH_MIN_SPECIFICITY:
+            for community, share in profiles.get(t, ()):
+                score[community] += share * specificity[t]
     best = min(score, key=lambda c: (-score[c], c), default=None)
     return best if best is not None and score[best] > 0 else None
 
 
-def _profiles(groups: Sequence[Sequence[str]], terms_of: Mapping[str, set[str]]) -> list[dict[str, float]]:
-    """Per community: item -> share of its papers using it, for items at least two of them use."""
-    profiles = []
-    for members in groups:
+def _profiles(groups: Sequence[Sequence[str]], terms_of: Mapping[str, set[str]]) -> dict[str, list[tuple[int, float]]]:
+    """Item -> (community, share of its papers using the item), for items at least two of them use."""
+    profiles: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for number, members in enumerate(groups):
         counts = Counter(t for p in members for t in terms_of.get(p, ()))
-        profiles.append({t: c / len(members) for t, c in counts.items() if c >= 2})
+        for t, c in sorted(counts.items()):
+            if c >= 2:
+                profiles[t].append((number, c / len(members)))
     return profiles
 
 
