@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -55,8 +56,10 @@ __all__ = [
     "ItemCut",
     "Link",
     "citation_items",
+    "citation_label",
     "evidence_from_graph",
     "paper_items",
+    "related_blocks",
     "related_pairs",
     "score_one",
     "score_pair",
@@ -231,12 +234,21 @@ def evidence_from_graph(G: nx.MultiDiGraph) -> Evidence:
     for pid, found in citation_items(references, set(references)).items():
         items_of[schema.node_id(schema.PAPER, pid)] += found
         for item in found:
-            kind, _, ref = item.partition(":")
-            labels.setdefault(item, f"{'cites' if kind == WORK else 'cited by'}: {titles.get(ref, ref)}")
+            labels.setdefault(item, citation_label(item, titles))
     broad = frozenset(n for n, d in G.nodes(data=True) if d.get("kind") == schema.TECHNIQUE and d.get("broad"))
     methods = frozenset(n for n, d in G.nodes(data=True) if d.get("kind") == schema.CONCEPT and d.get("method"))
     texts = {p: f"{G.nodes[p].get('title', '')}. {G.nodes[p].get('abstract', '')}" for p in papers}
     return Evidence(items_of, labels, broad, methods, texts)
+
+
+def citation_label(item: str, titles: Mapping[str, str]) -> str:
+    """The label of a citation item: ``cites: <title>`` or ``cited by: <title>`` (the id when untitled).
+
+    >>> citation_label("work:arxiv:1", {"arxiv:1": "SlimFlow"}), citation_label("citedby:x", {})
+    ('cites: SlimFlow', 'cited by: x')
+    """
+    kind, _, ref = item.partition(":")
+    return f"{'cites' if kind == WORK else 'cited by'}: {titles.get(ref, ref)}"
 
 
 def citation_items(references: Mapping[str, Sequence[str]], corpus: set[str]) -> dict[str, list[str]]:
@@ -282,24 +294,24 @@ def _matrices(
     papers: Sequence[str], evidence: Evidence, spec: Mapping[str, float]
 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
     """Papers x items: sqrt(specificity) (a row product is the summed specificity), strong-specific
-    indicators and concept-specific indicators (row products count them)."""
+    indicators and concept-specific indicators (row products count them). Built from numpy arrays, so a
+    million papers' items cost bytes per entry, not Python objects."""
     from scipy import sparse
 
     column = {item: j for j, item in enumerate(spec)}
-    rows, cols = [], []
+    rows, cols = array("q"), array("q")
     for i, pid in enumerate(papers):
-        for item in sorted(set(evidence.items_of[pid])):
-            if item in column:
-                rows.append(i)
-                cols.append(column[item])
-    items = list(spec)
-    values = np.array([spec[items[j]] for j in cols], dtype=np.float64)
-    specific = np.array([evidence.specific(items[j], v) for j, v in zip(cols, values, strict=True)], dtype=bool)
-    strong = np.array([evidence.strong(items[j]) for j in cols], dtype=bool)
-    shape = (len(papers), len(items))
+        found = sorted(column[item] for item in set(evidence.items_of[pid]) if item in column)
+        rows.extend([i] * len(found))
+        cols.extend(found)
+    row, col = np.frombuffer(rows, dtype=np.int64), np.frombuffer(cols, dtype=np.int64)
+    values = np.fromiter(spec.values(), dtype=np.float64, count=len(spec))
+    specific = np.array([evidence.specific(item, v) for item, v in spec.items()], dtype=bool)
+    strong = np.array([evidence.strong(item) for item in spec], dtype=bool)
+    shape = (len(papers), len(spec))
 
     def matrix(data: np.ndarray) -> sparse.csr_matrix:
-        return sparse.csr_matrix((data, (rows, cols)), shape=shape)
+        return sparse.csr_matrix((data[col], (row, col)), shape=shape)
 
     return matrix(np.sqrt(values)), matrix((specific & strong) * 1.0), matrix((specific & ~strong) * 1.0)
 
@@ -321,17 +333,35 @@ def related_pairs(
     """RELATED_TO pairs ``(a, b, link)`` with ``a < b``, sorted: each paper's ``k`` best-scored linking pairs
     (a pair is kept when it is in the top-k of either end); ``min_weight`` drops weaker ones.
     """
+    found = [pair for pairs in related_blocks(evidence, cut, k, min_weight, n_shared, block) for pair in pairs]
+    return sorted(found, key=lambda pair: (pair[0], pair[1]))
+
+
+def related_blocks(
+    evidence: Evidence,
+    cut: Cut,
+    k: int,
+    min_weight: float = 0.0,
+    n_shared: int = 5,
+    block: int = 512,
+    texts: Sequence[str] | None = None,
+) -> Iterator[list[tuple[str, str, Link]]]:
+    """The pairs of :func:`related_pairs`, one block of ``block`` papers (rows) at a time, each pair once
+    (from the first of its two papers to choose it), for writers that stream them; ``texts`` (the papers'
+    texts in sorted-id order, e.g. read lazily from disk) replaces ``evidence.texts``.
+    """
     papers = sorted(evidence.items_of)
     spec = item_specificities(evidence, cut)
     if k == 0 or not spec:
-        return []
+        return
     W, S, C = _matrices(papers, evidence, spec)
     WT, ST, CT = W.T.tocsr(), S.T.tocsr(), C.T.tocsr()
-    T = text_matrix([evidence.texts.get(p, "") for p in papers])
-    chosen: dict[tuple[int, int], Link] = {}
+    T = text_matrix(texts if texts is not None else [evidence.texts.get(p, "") for p in papers])
+    chosen = np.full((len(papers), k), -1, dtype=np.int64)  # each row's partners, to emit a pair once
     for start in range(0, len(papers), block):
         stop = min(start + block, len(papers))
         weights, strong, concepts = ((M[start:stop] @ MT).tocsr() for M, MT in ((W, WT), (S, ST), (C, CT)))
+        found: list[tuple[str, str, Link]] = []
         for r in range(stop - start):
             i = start + r
             lo, hi = weights.indptr[r], weights.indptr[r + 1]
@@ -350,12 +380,13 @@ def related_pairs(
             score = w + TEXT_WEIGHT * text
             best = np.lexsort((idx, -text, -score))[:k]
             best = best[score[best] >= MIN_SCORE - 1e-9]
+            chosen[i, : len(best)] = idx[best]
             for j, wj, tj in zip(idx[best], w[best], text[best], strict=True):
-                pair = (min(i, int(j)), max(i, int(j)))
-                if pair not in chosen:
-                    a, b = papers[pair[0]], papers[pair[1]]
-                    chosen[pair] = _link(wj, tj, 1, 0, _shared(evidence, spec, a, b, n_shared))
-    return [(papers[i], papers[j], chosen[(i, j)]) for i, j in sorted(chosen)]
+                if j < i and i in chosen[j]:
+                    continue
+                a, b = papers[min(i, int(j))], papers[max(i, int(j))]
+                found.append((a, b, _link(wj, tj, 1, 0, _shared(evidence, spec, a, b, n_shared))))
+        yield found
 
 
 #: How many nearest papers by text alone ``score_one`` adds to those sharing an item.
