@@ -80,10 +80,22 @@ def test_only_new_texts_are_embedded(extractor: ConceptExtractor) -> None:
     assert 0 < extractor.embedder.encoded - before <= 4  # the document and its few new phrases
 
 
-def test_documents_are_cached_apart_from_phrases_by_truncation(cache: MemoryEmbeddingCache, ranked: dict) -> None:
+def test_documents_are_cached_apart_from_phrases_by_truncation(extractor: ConceptExtractor) -> None:
+    cache = MemoryEmbeddingCache()
+    truncated = ConceptExtractor(device="cpu", top_n=5, cache=cache, doc_tokens=64)
+    truncated.extract(DOCS[1:2])
     text = "Scaling vision-language pre-training. " + DOCS[1][2]
     assert set(cache.get_many(model_name(None) + "#64", [text])) == {text}
     assert cache.get_many(model_name(None), [text]) == {}
+    assert truncated.fingerprint != extractor.fingerprint
+
+
+def test_rules_change_the_fingerprint_not_the_embedding_cache(extractor: ConceptExtractor) -> None:
+    from graph.concepts.rules import ConceptRules
+
+    other = ConceptExtractor(device="cpu", top_n=5, rules=ConceptRules(generic=frozenset({"flow"})))
+    assert other.fingerprint != extractor.fingerprint
+    assert other.model_name == extractor.model_name  # embeddings are cached by model name and text only
 
 
 def test_same_input_same_output(extractor: ConceptExtractor, ranked: dict) -> None:

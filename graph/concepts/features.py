@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from graph.concepts.candidates import MAX_WORDS, Occurrence, candidates, find_acronyms, tokenize
 from graph.concepts.normalize import concept_key, display_label
+from graph.concepts.rules import ConceptRules
 
 SIGNALS = ("length", "position", "title", "frequency")
 
@@ -52,8 +54,12 @@ def _acronym_keys(text: str) -> dict[str, tuple[str, str]]:
     return {concept_key(t.acronym): (concept_key(t.expansion), t.expansion) for t in find_acronyms(text)}
 
 
-def group_candidates(title: str, abstract: str, max_words: int = MAX_WORDS) -> DocCandidates:
-    """Group a document's candidate occurrences by concept key (acronyms join their expansion)."""
+def group_candidates(
+    title: str, abstract: str, max_words: int = MAX_WORDS, rules: ConceptRules | None = None
+) -> DocCandidates:
+    """Group a document's candidate occurrences by concept key (acronyms join their expansion, aliases
+    their canonical concept); phrases the ``rules`` stop are left out (default: the shipped rules)."""
+    rules = rules if rules is not None else default_rules()
     text = document_text(title, abstract)
     n_tokens = max(1, len(tokenize(text)))
     title_tokens = len(tokenize(title + ".")) if title else 0
@@ -67,10 +73,21 @@ def group_candidates(title: str, abstract: str, max_words: int = MAX_WORDS) -> D
         spelled = any(concept_key(o.surface) == expansion_key for o in groups.get(expansion_key, []))
         if not spelled and position >= 0:
             groups[expansion_key].append(Occurrence(expansion, len(tokenize(text[:position])), len(expansion.split())))
+    merged: dict[str, list[Occurrence]] = defaultdict(list)
+    for key, occurrences in groups.items():
+        if not rules.is_stopped(key):
+            merged[rules.canonical(key)].extend(occurrences)
+    groups = merged
     keys = sorted(groups, key=lambda k: (min(o.position for o in groups[k]), k))
-    labels = [_label(groups[k], k) for k in keys]
+    labels = [rules.label(k) or _label(groups[k], k) for k in keys]
     rows = [_signals(groups[k], n_tokens, title_tokens) for k in keys]
     return DocCandidates(keys, labels, np.array(rows, dtype=np.float64).reshape(len(keys), len(SIGNALS)))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> ConceptRules:
+    """The shipped rules plus those named in the environment, read once per process."""
+    return ConceptRules.load()
 
 
 def _label(occurrences: list[Occurrence], key: str) -> str:

