@@ -23,7 +23,7 @@ instead of running it as a formula. Numbers are written as they are. The Neo4j b
 CSV columns (list cells are ``"; "``-joined; empty = missing):
 
 - ``papers.csv``: id, title, published, year, n_authors, upvotes, url, code_url, community,
-  community_label, pagerank, betweenness, degree, techniques (keys), concepts (keys, best first)
+  community_label, pagerank, betweenness, degree, techniques (keys), concepts (labels, best first)
 - ``concepts.csv``: key, label, aliases, df, technique, community, pagerank, degree
 - ``techniques.csv``: key, label, family, parent, aliases, df, community, pagerank, betweenness, degree
 - ``authors.csv``: key, name, papers (ids, sorted)
@@ -272,7 +272,7 @@ def _paper_rows(G: nx.MultiDiGraph, labels: Mapping[int, str]) -> Iterator[dict[
             **data,
             "community_label": labels.get(data["community"]) if "community" in data else None,
             "techniques": [schema.split_node_id(t)[1] for t in _targets(G, node, schema.USES_TECHNIQUE)],
-            "concepts": [schema.split_node_id(c)[1] for _, c in concepts],
+            "concepts": [G.nodes[c].get("label") or schema.split_node_id(c)[1] for _, c in concepts],
         }
 
 
