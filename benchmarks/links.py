@@ -20,6 +20,7 @@ Prints, for the graph in DIR:
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 from collections import Counter
@@ -75,14 +76,19 @@ def read_judged(folder: Path) -> tuple[dict[frozenset[str], bool], list[Query]]:
 
 
 def broad_labels(G: nx.MultiDiGraph) -> set[str]:
-    """Display labels of the items that are broad (see the module docstring)."""
+    """Display labels of the items that are broad (see the module docstring); for a graph built before
+    techniques carried ``broad``, the flags of today's vocabulary."""
     broad_keys = {schema.split_node_id(n)[1] for n, d in G.nodes(data=True) if d.get("broad")}
+    if not broad_keys:
+        broad_keys = {key for key, t in api.techniques().techniques.items() if t.broad}
     found = set()
     for node, data in G.nodes(data=True):
         if data.get("kind") not in (schema.CONCEPT, schema.TECHNIQUE):
             continue
         spec = data.get("specificity")
-        if data.get("broad") or data.get("technique") in broad_keys or (spec is not None and spec <= BROAD_CAP):
+        key = schema.split_node_id(node)[1]
+        named = key if data.get("kind") == schema.TECHNIQUE else data.get("technique")
+        if named in broad_keys or (spec is not None and spec <= BROAD_CAP):
             found.add(display_name(G, node))
     return found
 
@@ -96,14 +102,21 @@ def link_stats(G: nx.MultiDiGraph) -> tuple[float, float, int]:
     return len(links) / papers, only_broad / max(len(links), 1), len(links)
 
 
-def community_stats(G: nx.MultiDiGraph) -> tuple[list[int], int, list[tuple[str, int]]]:
+def labels_of(G: nx.MultiDiGraph, out: Path) -> dict[int, str]:
+    """Community labels: from graph.json, or (graphs built before they were stored there) communities.csv."""
+    labels = community_labels(G)
+    if not labels and (out / "communities.csv").exists():
+        with (out / "communities.csv").open(encoding="utf-8", newline="") as fh:
+            labels = {int(row["id"]): row["label"] for row in csv.DictReader(fh)}
+    return labels
+
+
+def community_stats(G: nx.MultiDiGraph, labels: Mapping[int, str]) -> tuple[list[int], int, list[tuple[str, int]]]:
     """(community sizes, largest first; unclustered papers; the 10 most frequent label words)."""
-    sizes = [int(c["size"]) for c in G.graph.get("communities", [])]
-    unclustered = sum(1 for p in nodes_of_kind(G, schema.PAPER) if G.nodes[p].get("community") == UNCLUSTERED)
-    words = Counter(
-        w for label in community_labels(G).values() for w in re.findall(r"[\w-]+", label.lower()) if w not in LABEL_STOP
-    )
-    return sorted(sizes, reverse=True), unclustered, words.most_common(10)
+    of_paper = Counter(G.nodes[p].get("community") for p in nodes_of_kind(G, schema.PAPER))
+    unclustered = of_paper.pop(UNCLUSTERED, 0)
+    words = Counter(w for label in labels.values() for w in re.findall(r"[\w-]+", label.lower()) if w not in LABEL_STOP)
+    return sorted(of_paper.values(), reverse=True), unclustered, words.most_common(10)
 
 
 def judge_links(
@@ -191,11 +204,15 @@ def report(out: Path, judged: Path, k: int, minilm: bool) -> None:
     """Print every figure of the module docstring for the graph in ``out``."""
     G = api.load_graph(out)
     per_paper, only_broad, n_links = link_stats(G)
-    sizes, unclustered, words = community_stats(G)
+    sizes, unclustered, words = community_stats(G, labels_of(G, out))
     n = len(nodes_of_kind(G, schema.PAPER))
     print(f"graph: {out} ({n} papers)")
     print(f"RELATED_TO: {n_links} links, {per_paper:.2f} per paper; only broad shared items: {only_broad:.1%}")
-    print(f"communities: {len(sizes)}, sizes {sizes}; unclustered {unclustered} ({unclustered / max(n, 1):.1%})")
+    small = sum(1 for size in sizes if size < 3)
+    print(
+        f"communities: {len(sizes)} ({small} under 3 papers), sizes {sizes}; "
+        f"unclustered {unclustered} ({unclustered / max(n, 1):.1%})"
+    )
     print("label words: " + ", ".join(f"{w} ({c})" for w, c in words))
     pairs, queries = read_judged(judged)
     queries = [q for q in queries if q.paper in G]
