@@ -1,13 +1,17 @@
-"""Keyphrase quality and speed on Inspec: plain KeyBERT vs paperkg's extractor (vs YAKE).
+"""Keyphrase quality and speed on Inspec and SemEval-2017: plain KeyBERT vs paperkg's extractor (vs YAKE).
 
-Data: the Inspec test split as JSON Lines (``--data FILE``; default ``../shared/bench/inspec-test.jsonl``,
-beside the repository, which is not part of it). To make it: the ``data/Inspec`` folder of the public SIFRank
-repository (sunyilgdx/SIFRank), each ``.abstr`` (first line = title) and ``.uncontr`` pair as one line
-``{"id", "title", "abstract", "keyphrases"}``. Needs: ``pip install -e ".[test]"`` (nltk for scoring, yake).
+Data: the Inspec and SemEval-2017 (ScienceIE) test splits as JSON Lines in ``../shared/bench/`` (beside the
+repository, which is not part of it; ``--bench`` picks them, ``--data FILE`` reads one file of the same
+shape instead). To make Inspec: the ``data/Inspec`` folder of the public SIFRank repository
+(sunyilgdx/SIFRank), each ``.abstr`` (first line = title) and ``.uncontr`` pair as one line
+``{"id", "title", "abstract", "keyphrases"}``; SemEval-2017: ``data/test`` of OC-ScienceIE/scienceie17, each
+paragraph as ``abstract`` (empty title) with its annotated spans (``../shared/bench/README.md``).
+Needs: ``pip install -e ".[test]"`` (nltk for scoring, yake).
 
 Usage (from the repository root)::
 
-    python benchmarks/keyphrases.py                      # all 500 documents, all extractors
+    python benchmarks/keyphrases.py                      # both benchmarks, all documents, all extractors
+    python benchmarks/keyphrases.py --bench semeval2017 --extractors paperkg
     python benchmarks/keyphrases.py --limit 50 --extractors paperkg,yake
     python benchmarks/keyphrases.py --device cuda
 
@@ -37,7 +41,8 @@ from graph.concepts.features import group_candidates
 from graph.concepts.model import resolve_device
 from graph.concepts.ranking import WEIGHTS, ConceptExtractor
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "inspec-test.jsonl"
+BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench"
+BENCHES = ("inspec", "semeval2017")
 
 
 def load_bench(path: Path, limit: int | None) -> tuple[list[tuple[str, str, str]], dict[str, list[str]]]:
@@ -63,9 +68,8 @@ def machine(device: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA, help="Inspec JSON Lines (see the module docstring for its source)"
-    )
+    parser.add_argument("--bench", default=",".join(BENCHES), help="comma-separated, of: " + ", ".join(BENCHES))
+    parser.add_argument("--data", type=Path, default=None, help="one gold JSON Lines file instead of --bench")
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--batch-size", type=int, default=64)
@@ -74,11 +78,17 @@ def main() -> None:
         "--extractors", default=",".join(EXTRACTORS), help="comma-separated, of: " + ", ".join(EXTRACTORS)
     )
     args = parser.parse_args()
-
-    docs, gold = load_bench(args.data, args.limit)
-    golds = [gold[doc_id] for doc_id, _, _ in docs]
     device = resolve_device(args.device)
-    print(f"Inspec test: {len(docs)} documents; {machine(device)}")
+    paths = [args.data] if args.data else [BENCH_DIR / f"{name}-test.jsonl" for name in args.bench.split(",")]
+    for path in paths:
+        run_bench(path, args, device)
+
+
+def run_bench(path: Path, args: argparse.Namespace, device: str) -> None:
+    """Candidate recall, then F1@5/@10 and speed of each extractor (or the ablation) on one gold file."""
+    docs, gold = load_bench(path, args.limit)
+    golds = [gold[doc_id] for doc_id, _, _ in docs]
+    print(f"{path.name}: {len(docs)} documents; {machine(device)}")
     recall = candidate_recall([group_candidates(t, a).labels for _, t, a in docs], golds)
     print(f"paperkg candidate recall of gold (stemmed): {recall:.1f}%")
     if args.ablation:
