@@ -86,9 +86,20 @@ def citation_share(G: nx.MultiDiGraph) -> float:
     return len(touched) / len(papers)
 
 
+def choose_centrality(papers: int, cited: int) -> Projection:
+    """The centrality projection of a corpus of ``papers`` of which ``cited`` cite or are cited by another
+    (the rule of the module docstring; Neo4j GDS counts these in the database).
+
+    >>> choose_centrality(10, 5).name, choose_centrality(10, 4).name, choose_centrality(0, 0).name
+    ('citations', 'links', 'links')
+    """
+    return CITATIONS if papers and cited / papers >= MIN_CITATION_SHARE else LINKS
+
+
 def centrality_projection(G: nx.MultiDiGraph) -> Projection:
-    """:data:`CITATIONS` where the corpus has citations (see the module docstring), else :data:`LINKS`."""
-    return CITATIONS if citation_share(G) >= MIN_CITATION_SHARE else LINKS
+    """:data:`CITATIONS` where the corpus has citations (:func:`choose_centrality`), else :data:`LINKS`."""
+    papers = len(nodes_of_kind(G, schema.PAPER))
+    return choose_centrality(papers, round(citation_share(G) * papers))
 
 
 def to_networkx(G: nx.MultiDiGraph, projection: Projection) -> nx.Graph:
