@@ -77,13 +77,15 @@ CITATIONS = Projection("citations", schema.CITES, NATURAL, None)
 LINKS = Projection("links", schema.RELATED_TO, UNDIRECTED, "weight")
 
 
+def cited_papers(G: nx.MultiDiGraph) -> int:
+    """How many papers cite, or are cited by, another paper of the corpus."""
+    return len({n for u, v, k in G.edges(keys=True) if k == schema.CITES and u != v for n in (u, v)})
+
+
 def citation_share(G: nx.MultiDiGraph) -> float:
     """Share of the papers that cite, or are cited by, another paper of the corpus."""
-    papers = nodes_of_kind(G, schema.PAPER)
-    if not papers:
-        return 0.0
-    touched = {n for u, v, k in G.edges(keys=True) if k == schema.CITES and u != v for n in (u, v)}
-    return len(touched) / len(papers)
+    papers = len(nodes_of_kind(G, schema.PAPER))
+    return cited_papers(G) / papers if papers else 0.0
 
 
 def choose_centrality(papers: int, cited: int) -> Projection:
@@ -98,8 +100,7 @@ def choose_centrality(papers: int, cited: int) -> Projection:
 
 def centrality_projection(G: nx.MultiDiGraph) -> Projection:
     """:data:`CITATIONS` where the corpus has citations (:func:`choose_centrality`), else :data:`LINKS`."""
-    papers = len(nodes_of_kind(G, schema.PAPER))
-    return choose_centrality(papers, round(citation_share(G) * papers))
+    return choose_centrality(len(nodes_of_kind(G, schema.PAPER)), cited_papers(G))
 
 
 def to_networkx(G: nx.MultiDiGraph, projection: Projection) -> nx.Graph:
