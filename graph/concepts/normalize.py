@@ -47,6 +47,7 @@ _IRREGULAR_PLURALS = {
     "corpora": "corpus", "formulae": "formula", "schemata": "schema", "stimuli": "stimulus",
     "radii": "radius", "nuclei": "nucleus", "foci": "focus", "appendices": "appendix",
 }  # fmt: skip
+_CHE_NOUNS = ("cache", "niche", "avalanche", "headache", "psyche", "cliche", "moustache")
 
 
 def singular(word: str) -> str:
@@ -54,6 +55,8 @@ def singular(word: str) -> str:
 
     >>> [singular(w) for w in ["models", "studies", "processes", "matrices", "analysis", "boxes", "gas"]]
     ['model', 'study', 'process', 'matrix', 'analysis', 'box', 'gas']
+    >>> [singular(w) for w in ["caches", "approaches", "patches"]]
+    ['cache', 'approach', 'patch']
     """
     if word in _IRREGULAR_PLURALS:
         return _IRREGULAR_PLURALS[word]
@@ -61,7 +64,9 @@ def singular(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes", "zzes")) or word.endswith("sses"):
+    if word[:-1].endswith(_CHE_NOUNS):
+        return word[:-1]
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
         return word[:-2]
     if word.endswith("s"):
         return word[:-1]
