@@ -50,3 +50,15 @@ def test_data_volume_import_mount_and_healthcheck(neo4j_service: dict[str, Any])
     assert any(v.endswith("/neo4j:/import:ro") for v in volumes)
     test = neo4j_service["healthcheck"]["test"]
     assert test[0] == "CMD-SHELL" and "7474" in test[1]
+
+
+def test_versions_match_the_test_server() -> None:
+    """The compose file runs what the live tests ran: the versions of tests/neo4j_server/pom.xml."""
+    import xml.etree.ElementTree as ET
+
+    compose = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    props = ET.parse(COMPOSE.parent / "tests" / "neo4j_server" / "pom.xml").getroot().find("m:properties", ns)
+    pom = {name: props.find(f"m:{name}.version", ns).text for name in ("neo4j", "gds", "apoc")}
+    assert compose["x-versions"] == pom
+    assert compose["services"]["neo4j"]["image"] == f"neo4j:{pom['neo4j']}-community"

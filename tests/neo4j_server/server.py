@@ -145,8 +145,10 @@ def admin(home: Path, args: Sequence[str], heap: str = "1g", timeout: float = 60
     command = ["java", f"-Xmx{heap}", *JVM_FLAGS, "-cp", class_path(), ADMIN_TOOL, *args]
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout)
     if result.returncode != 0:
-        raise ServerError(f"neo4j-admin {' '.join(args)} failed (exit {result.returncode}):\n"
-                          f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise ServerError(
+            f"neo4j-admin {' '.join(args)} failed (exit {result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return result
 
 
@@ -167,7 +169,7 @@ class Server:
         """The ``NEO4J_*`` variables paperkg reads to reach this server."""
         return {"NEO4J_URI": self.uri, "NEO4J_USER": USER, "NEO4J_PASSWORD": self.password}
 
-    def log_tail(self, lines: int = 60) -> str:
+    def log_tail(self, lines: int = 25) -> str:
         """The end of the server's console output, ``logs/neo4j.log`` and ``logs/debug.log``."""
         parts = []
         for path in (self.home / "logs" / name for name in ("console.log", "neo4j.log", "debug.log")):
@@ -189,7 +191,7 @@ def _bolt_answers(uri: str, password: str) -> bool:
         return False
 
 
-def start(home: Path, password: str = PASSWORD, heap: str = "1g", timeout: float = 180) -> Server:
+def start(home: Path, password: str = PASSWORD, heap: str = "1g", timeout: float = 600) -> Server:
     """Start a server in ``home`` (created if needed) and wait until Bolt accepts ``password``.
 
     Raises :class:`ServerError` with the log's tail when the JVM exits or Bolt stays silent for ``timeout`` s.
@@ -199,8 +201,17 @@ def start(home: Path, password: str = PASSWORD, heap: str = "1g", timeout: float
     if not (home / "data" / "dbms" / "auth.ini").exists():
         admin(home, ["dbms", "set-initial-password", password])
     console = (home / "logs" / "console.log").open("ab")
-    command = ["java", f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", class_path(), ENTRY_POINT,
-               f"--home-dir={home}", f"--config-dir={home / 'conf'}"]
+    command = [
+        "java",
+        f"-Xms{heap}",
+        f"-Xmx{heap}",
+        *JVM_FLAGS,
+        "-cp",
+        class_path(),
+        ENTRY_POINT,
+        f"--home-dir={home}",
+        f"--config-dir={home / 'conf'}",
+    ]
     process = subprocess.Popen(command, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     console.close()
     (home / "run" / "neo4j.pid").write_text(f"{process.pid}\n", encoding="utf-8")

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.analysis.projection import LINKS, Projection
 from graph.errors import ConfigError
 from graph.schema import (
     CITES,
@@ -26,7 +27,6 @@ from graph.schema import (
     HAS_CONCEPT,
     NODES,
     PAPER,
-    RELATED_TO,
     RELATIONSHIPS,
     SUBTYPE_OF,
     TECHNIQUE,
@@ -168,14 +168,17 @@ def schema_statements() -> list[Statement]:
 def merge_nodes(label_name: str) -> Statement:
     """Upsert a batch ``$rows`` of ``{key, props}`` maps as nodes of one label.
 
+    ``SET n = row.props`` replaces every property, so one the graph no longer has goes too (``props``
+    holds the key itself).
+
     >>> print(merge_nodes("Concept").text)
     UNWIND $rows AS row
     MERGE (n:Concept {key: row.key})
-    SET n += row.props
+    SET n = row.props
     """
     lab = label(label_name)
     key = _key_of(lab)
-    text = f"UNWIND $rows AS row\nMERGE (n:{lab} {{{key}: row.key}})\nSET n += row.props"
+    text = f"UNWIND $rows AS row\nMERGE (n:{lab} {{{key}: row.key}})\nSET n = row.props"
     return Statement(f"merge-{lab}", text, {"rows": [{"key": "k", "props": {}}]})
 
 
@@ -183,6 +186,7 @@ def merge_relationships(type_name: str) -> Statement:
     """Upsert a batch ``$rows`` of ``{start, end, props}`` maps as relationships of one type.
 
     Endpoints are matched by their label's key; a row whose endpoint is missing creates nothing.
+    ``SET r = row.props`` replaces every property, as :func:`merge_nodes` does.
     """
     spec = RELATIONSHIPS[rel_type(type_name)]
     start, end = _label_of(spec.start), _label_of(spec.end)
@@ -192,7 +196,7 @@ def merge_relationships(type_name: str) -> Statement:
         f"MATCH (a:{start} {{{start_key}: row.start}})\n"
         f"MATCH (b:{end} {{{end_key}: row.end}})\n"
         f"MERGE (a)-[r:{spec.type}]->(b)\n"
-        "SET r += row.props"
+        "SET r = row.props"
     )
     return Statement(f"merge-{spec.type}", text, {"rows": [{"start": "a", "end": "b", "props": {}}]})
 
@@ -210,6 +214,41 @@ def wipe() -> Statement:
     return Statement("wipe", text, {"batch_size": 10000})
 
 
+def node_keys(label_name: str) -> Statement:
+    """The key of every node of one label, as column ``key`` (what a sync compares with the graph)."""
+    lab = label(label_name)
+    return Statement(f"keys-{lab}", f"MATCH (n:{lab}) RETURN n.{_key_of(lab)} AS key")
+
+
+def relationship_ends(type_name: str) -> Statement:
+    """The endpoints' keys of every relationship of one type, as columns ``start`` and ``end``."""
+    spec = RELATIONSHIPS[rel_type(type_name)]
+    start, end = _label_of(spec.start), _label_of(spec.end)
+    return Statement(
+        f"ends-{spec.type}",
+        f"MATCH (a:{start})-[:{spec.type}]->(b:{end})\nRETURN a.{_key_of(start)} AS start, b.{_key_of(end)} AS end",
+    )
+
+
+def delete_nodes(label_name: str) -> Statement:
+    """Delete the nodes of one label whose keys are in the batch ``$keys``, with their relationships."""
+    lab = label(label_name)
+    text = f"UNWIND $keys AS key\nMATCH (n:{lab} {{{_key_of(lab)}: key}})\nDETACH DELETE n"
+    return Statement(f"delete-{lab}", text, {"keys": ["k"]})
+
+
+def delete_relationships(type_name: str) -> Statement:
+    """Delete the relationships of one type between the ``{start, end}`` key pairs of the batch ``$rows``."""
+    spec = RELATIONSHIPS[rel_type(type_name)]
+    start, end = _label_of(spec.start), _label_of(spec.end)
+    text = (
+        "UNWIND $rows AS row\n"
+        f"MATCH (:{start} {{{_key_of(start)}: row.start}})-[r:{spec.type}]->(:{end} {{{_key_of(end)}: row.end}})\n"
+        "DELETE r"
+    )
+    return Statement(f"delete-{spec.type}", text, {"rows": [{"start": "a", "end": "b"}]})
+
+
 def count_nodes(label_name: str) -> Statement:
     """Number of nodes of one label, as column ``count``."""
     return Statement(f"count-{label(label_name)}", f"MATCH (n:{label(label_name)}) RETURN count(n) AS count")
@@ -222,22 +261,48 @@ def count_relationships(type_name: str) -> Statement:
 
 
 # --- Graph Data Science -----------------------------------------------------------------------------------
-
-#: The node labels projected for in-database analysis.
-ANALYSIS_LABELS: tuple[str, ...] = tuple(NODES[kind].label for kind in (PAPER, CONCEPT, TECHNIQUE))
-#: The relationship types projected for in-database analysis (all read as undirected).
-ANALYSIS_TYPES: tuple[str, ...] = (HAS_CONCEPT, USES_TECHNIQUE, CITES, RELATED_TO, SUBTYPE_OF)
+# The projections are graph.analysis.projection's (ONE definition for NetworkX and GDS): papers only, one
+# relationship type in one orientation, weighted or not.
 
 
-def analysis_projection() -> tuple[list[str], dict[str, dict[str, str]]]:
-    """The ``nodeProjection`` and ``relationshipProjection`` maps of ``gds.graph.project``.
+def _rel_property(projection: Projection) -> str | None:
+    """The projection's weight property, checked against the schema's properties of its relationship type."""
+    if projection.weight is None:
+        return None
+    if projection.weight not in RELATIONSHIPS[rel_type(projection.relationship)].properties:
+        raise ConfigError(f"{projection.relationship} has no property {projection.weight!r}")
+    return _checked_identifier(projection.weight, "relationship property")
 
-    >>> analysis_projection()[1]["CITES"]
-    {'type': 'CITES', 'orientation': 'UNDIRECTED'}
+
+def gds_projection(projection: Projection) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The ``nodeProjection`` and ``relationshipProjection`` of ``gds.graph.project`` for ``projection``.
+
+    >>> gds_projection(LINKS)
+    (['Paper'], {'RELATED_TO': {'type': 'RELATED_TO', 'orientation': 'UNDIRECTED', 'properties': ['weight']}})
     """
-    labels = [label(name) for name in ANALYSIS_LABELS]
-    types = {rel_type(t): {"type": t, "orientation": "UNDIRECTED"} for t in ANALYSIS_TYPES}
-    return labels, types
+    rel: dict[str, Any] = {"type": rel_type(projection.relationship), "orientation": projection.orientation}
+    weight = _rel_property(projection)
+    if weight:
+        rel["properties"] = [weight]
+    return [_label_of(PAPER)], {rel["type"]: rel}
+
+
+def gds_algorithm_config(projection: Projection) -> dict[str, Any]:
+    """Config entries every algorithm on ``projection`` takes: its weight property, if it has one."""
+    weight = _rel_property(projection)
+    return {"relationshipWeightProperty": weight} if weight else {}
+
+
+def citation_share() -> Statement:
+    """Papers, and papers citing or cited by another paper (the share that picks the centrality projection)."""
+    paper, cites = _label_of(PAPER), rel_type(CITES)
+    return Statement(
+        "citation-share",
+        f"MATCH (p:{paper})\n"
+        "WITH count(p) AS papers\n"
+        f"OPTIONAL MATCH (a:{paper})-[:{cites}]-(b:{paper}) WHERE a <> b\n"
+        "RETURN papers, count(DISTINCT a) AS linked",
+    )
 
 
 def gds_drop_if_exists() -> Statement:
@@ -251,7 +316,7 @@ def gds_drop_if_exists() -> Statement:
 
 def gds_project() -> Statement:
     """Project ``$node_projection`` / ``$relationship_projection`` into the GDS catalog as ``$graph_name``."""
-    labels, types = analysis_projection()
+    labels, types = gds_projection(LINKS)
     return Statement(
         "gds-project",
         "CALL gds.graph.project($graph_name, $node_projection, $relationship_projection)\n"
@@ -262,19 +327,20 @@ def gds_project() -> Statement:
 
 
 def gds_pagerank_write() -> Statement:
-    """PageRank over the projection, written back as the schema's ``pagerank`` property."""
+    """PageRank over ``$graph_name``, scaled to sum 1 (as NetworkX's), written as the ``pagerank`` property."""
     prop = property_name(_label_of(PAPER), "pagerank")
     return Statement(
         "gds-pagerank-write",
         "CALL gds.pageRank.write($graph_name, $config)\n"
         "YIELD nodePropertiesWritten, ranIterations, didConverge\n"
         "RETURN nodePropertiesWritten, ranIterations, didConverge",
-        {"graph_name": "paperkg", "config": {"writeProperty": prop, "maxIterations": 20, "dampingFactor": 0.85}},
+        {"graph_name": "paperkg", "config": {"writeProperty": prop, "maxIterations": 100, "dampingFactor": 0.85,
+                                             "tolerance": 1e-8, "scaler": "L1Norm"}},
     )
 
 
 def gds_louvain_write() -> Statement:
-    """Louvain communities over the projection, written back as the schema's ``community`` property."""
+    """Louvain communities over ``$graph_name``, written back as the schema's ``community`` property."""
     prop = property_name(_label_of(PAPER), "community")
     return Statement(
         "gds-louvain-write",
@@ -286,25 +352,40 @@ def gds_louvain_write() -> Statement:
 
 
 def gds_betweenness_write() -> Statement:
-    """Sampled betweenness centrality, written back as the schema's ``betweenness`` property."""
+    """Betweenness over ``$graph_name`` (sampled when the config says so), written as ``betweenness``."""
     prop = property_name(_label_of(PAPER), "betweenness")
     return Statement(
         "gds-betweenness-write",
         "CALL gds.betweenness.write($graph_name, $config)\n"
         "YIELD nodePropertiesWritten, centralityDistribution\n"
         "RETURN nodePropertiesWritten, centralityDistribution.max AS max",
-        {"graph_name": "paperkg", "config": {"writeProperty": prop, "samplingSize": 1000, "samplingSeed": 42}},
+        {"graph_name": "paperkg", "config": {"writeProperty": prop}},
+    )
+
+
+def scale_betweenness() -> Statement:
+    """Multiply every paper's ``betweenness`` by ``$scale`` (GDS's raw pair counts -> NetworkX's normalised)."""
+    paper = _label_of(PAPER)
+    prop = property_name(paper, "betweenness")
+    return Statement(
+        "scale-betweenness",
+        f"MATCH (p:{paper}) WHERE p.{prop} IS NOT NULL\n"
+        f"SET p.{prop} = p.{prop} * $scale\n"
+        "RETURN count(p) AS scaled",
+        {"scale": 1.0},
     )
 
 
 def gds_statements() -> list[Statement]:
     """The in-database analysis, in the order it runs (it ends with :func:`gds_drop_if_exists` again)."""
     return [
+        citation_share(),
         gds_drop_if_exists(),
         gds_project(),
         gds_pagerank_write(),
         gds_louvain_write(),
         gds_betweenness_write(),
+        scale_betweenness(),
     ]
 
 
@@ -334,9 +415,11 @@ def _paper_match(var: str, param: str) -> str:
 def _gds_stream_preset(
     name: str, description: str, stream: str, columns: tuple[str, ...], params: dict[str, Any]
 ) -> Preset:
-    """A preset that projects the analysis graph, streams one algorithm, and drops the projection.
+    """A preset that projects the papers' RELATED_TO links (:data:`~graph.analysis.projection.LINKS`, as the
+    in-memory communities use), streams one algorithm, and drops the projection.
 
-    ``stream`` is the body between the projection and the drop; it sees ``graphName`` and must end
+    ``stream`` is the body between the projection and the drop; it sees ``graphName`` and
+    ``$algorithm_config`` (the weight property, and ``params``' ``algorithm_config``), and must end
     with ``WITH graphName, collect({...}) AS rows``, whose maps have the keys ``columns``.
     A projection left by an interrupted earlier run is dropped first.
     """
@@ -353,9 +436,10 @@ def _gds_stream_preset(
         "UNWIND rows AS row\n"
         f"RETURN {returns}"
     )
-    labels, types = analysis_projection()
+    labels, types = gds_projection(LINKS)
     defaults = {"graph_name": f"paperkg-{name}", "node_projection": labels, "relationship_projection": types}
-    return Preset(name, description, cypher, {**defaults, **params})
+    config = {**gds_algorithm_config(LINKS), **params.pop("algorithm_config", {})}
+    return Preset(name, description, cypher, {**defaults, "algorithm_config": config, **params})
 
 
 def _presets() -> list[Preset]:
@@ -402,28 +486,28 @@ def _presets() -> list[Preset]:
         ),
         _gds_stream_preset(
             "pagerank",
-            "Top papers by PageRank, computed now in the database by Graph Data Science "
-            "(gds.graph.project + gds.pageRank.stream; the projection is dropped afterwards).",
-            "CALL gds.pageRank.stream(graphName) YIELD nodeId, score\n"
+            "Top papers by PageRank over their weighted RELATED_TO links, computed now in the database by Graph "
+            "Data Science (gds.graph.project + gds.pageRank.stream; the projection is dropped afterwards).",
+            "CALL gds.pageRank.stream(graphName, $algorithm_config) YIELD nodeId, score\n"
             "WITH graphName, gds.util.asNode(nodeId) AS node, score\n"
             f"WHERE node:{paper}\n"
             "WITH graphName, node, score ORDER BY score DESC, node.id LIMIT $limit\n"
             "WITH graphName, collect({id: node.id, title: node.title, pagerank: score}) AS rows",
             ("id", "title", "pagerank"),
-            {"limit": 20},
+            {"limit": 20, "algorithm_config": {"scaler": "L1Norm"}},
         ),
         _gds_stream_preset(
             "communities",
-            "Louvain communities of the concept/technique/citation graph, computed now by Graph Data "
+            "Louvain communities of the papers' weighted RELATED_TO links, computed now by Graph Data "
             "Science (gds.louvain.stream): size and a few member papers of each, largest first.",
-            "CALL gds.louvain.stream(graphName, {concurrency: 1}) YIELD nodeId, communityId\n"
+            "CALL gds.louvain.stream(graphName, $algorithm_config) YIELD nodeId, communityId\n"
             "WITH graphName, gds.util.asNode(nodeId) AS node, communityId\n"
             f"WHERE node:{paper}\n"
             "WITH graphName, communityId, count(node) AS size, collect(node.title)[..$examples] AS papers\n"
             "ORDER BY size DESC, communityId LIMIT $limit\n"
             "WITH graphName, collect({community: communityId, size: size, papers: papers}) AS rows",
             ("community", "size", "papers"),
-            {"limit": 20, "examples": 3},
+            {"limit": 20, "examples": 3, "algorithm_config": {"concurrency": 1}},
         ),
         Preset(
             "co-occurring-techniques",
@@ -478,6 +562,10 @@ def load_statements() -> list[Statement]:
         *schema_statements(),
         *(merge_nodes(spec.label) for spec in NODES.values()),
         *(merge_relationships(t) for t in RELATIONSHIPS),
+        *(node_keys(spec.label) for spec in NODES.values()),
+        *(relationship_ends(t) for t in RELATIONSHIPS),
+        *(delete_nodes(spec.label) for spec in NODES.values()),
+        *(delete_relationships(t) for t in RELATIONSHIPS),
         *(count_nodes(spec.label) for spec in NODES.values()),
         *(count_relationships(t) for t in RELATIONSHIPS),
     ]
