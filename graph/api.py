@@ -278,8 +278,21 @@ def neo4j_load(
     return load_into_neo4j(load_graph(out), settings, batch_size=batch_size, wipe=wipe, progress=progress)
 
 
-def neo4j_bulk(out: str | Path = DEFAULT_OUT) -> list[Path]:
-    """(Re)write the ``neo4j-admin database import`` files of the graph in ``out`` into ``out/neo4j``."""
+def neo4j_bulk(out: str | Path = DEFAULT_OUT, *, from_workspace: bool = False) -> list[Path]:
+    """(Re)write the ``neo4j-admin database import`` files of the graph in ``out`` into ``out/neo4j``.
+
+    ``from_workspace=True`` streams them from the workspace without building the graph in memory
+    (:mod:`graph.export.graphdb.stream`, with the last build's options): the path for corpora past memory.
+    Its analysis columns are empty; ``analyze_neo4j`` computes them in the database.
+    """
+    if from_workspace:
+        from graph.export.graphdb.stream import last_build_options, stream_bulk_import
+
+        with writer_lock(out):
+            options, vocabulary = last_build_options(out)
+            return rewrite_outputs(
+                out, lambda: stream_bulk_import(out, Path(out) / "neo4j", options, vocabulary)[0]
+            )
     from graph.export.graphdb.bulk import write_bulk_import
 
     with writer_lock(out):

@@ -295,9 +295,16 @@ def neo4j_load(ctx: click.Context, out: Path, batch_size: int, wipe: bool, yes: 
 
 @neo4j.command("bulk")
 @out_option
-def neo4j_bulk(out: Path) -> None:
+@click.option(
+    "--from-workspace",
+    is_flag=True,
+    help="Stream the files from the workspace (DIR/paperkg.sqlite) without building the graph in memory, "
+    "for corpora past memory (1M papers in a few GiB); analysis columns stay empty: run "
+    "`paperkg analyze --engine neo4j` after the import.",
+)
+def neo4j_bulk(out: Path, from_workspace: bool) -> None:
     """Write neo4j-admin bulk-import files into DIR/neo4j (the import command is in its README.md)."""
-    for path in api.neo4j_bulk(out):
+    for path in api.neo4j_bulk(out, from_workspace=from_workspace):
         click.echo(str(path))
 
 

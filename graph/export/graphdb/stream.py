@@ -61,7 +61,7 @@ from graph.store import Workspace
 from graph.techniques import Vocabulary
 from loaders.records import Paper, clean_text, normalize_title, resolve_references
 
-__all__ = ["CHUNK", "Tally", "stream_bulk_import"]
+__all__ = ["CHUNK", "Tally", "last_build_options", "stream_bulk_import"]
 
 #: Papers read (and extracted, when not cached) per query.
 CHUNK = 5000
@@ -424,3 +424,31 @@ def stream_bulk_import(
             cited = _cites(files, facts)
             _related(files, ws.conn, state, cited, facts, labels, broad, methods, options)
     return [*files.paths, *bulk.write_import_guide(out, files.tally.nodes, files.tally.rels)], files.tally
+
+
+def _known(cls: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of ``values`` that are fields of the dataclass ``cls`` (a newer run log may hold more)."""
+    from dataclasses import fields
+
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in values.items() if k in names}
+
+
+def last_build_options(folder: str | Path) -> tuple[Any, Vocabulary]:
+    """The options and vocabulary of the last ``build``/``add``/``remove`` in the workspace's run log (the
+    defaults when there is none), so the streamed files follow the same rules as that build's graph."""
+    import os
+
+    from graph.pipeline import PipelineOptions
+    from graph.techniques import ENV_VAR
+
+    with Workspace.open(folder, readonly=True) as ws:
+        runs = [run for run in ws.runs() if run["command"] in ("build", "add", "remove")]
+    settings = cast(dict[str, Any], runs[-1]["settings"]) if runs else {}
+    chosen = dict(settings.get("options") or {})
+    graph = BuildOptions(**_known(BuildOptions, chosen.pop("graph", {})))
+    named = {p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()}  # Vocabulary.load reads those
+    files = (settings.get("vocabulary") or {}).get("files", [])
+    extra = [Path(f["path"]) for f in files if f["path"] not in named]
+    options = PipelineOptions(**_known(PipelineOptions, chosen), graph=graph, techniques=extra, progress=False)
+    return options, Vocabulary.load(extra)
