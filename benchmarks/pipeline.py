@@ -20,8 +20,8 @@ For each size N it runs, each in a fresh process, exactly what a user runs:
 Step 2 runs up to ``--rebuild-up-to`` papers (default 10,000): at 100k it repeats step 1's graph stages.
 
 Per stage it prints wall seconds, CPU seconds and peak resident memory (from the run log, which records
-them), the read/merge split of the load stage (measured here, in-process), then the growth of each stage
-from one size to the next. Growth is CPU time: on a shared machine wall time includes waiting for a core.
+them), the read/merge split of the load stage (measured in a child process, which also writes the inputs),
+then the growth of each stage from one size to the next. Growth is CPU time: on a shared machine wall time includes waiting for a core.
 The last lines, one per size, are machine-readable:
 ``papers=N total_s=… peak_rss_gib=… worst_stage_growth=…`` (growth on the larger size's line).
 
@@ -197,7 +197,7 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
 
 
 def read_and_merge(corpus: Corpus) -> tuple[list[Paper], dict[str, dict[str, float]]]:
-    """The load stage split in two, in-process: reading the files, then the loaders' merge rule."""
+    """The load stage split in two: reading the files, then the loaders' merge rule."""
     records, read = _timed(lambda: [p for path in corpus.files for p in load_path(path).papers])
     papers, merge = _timed(lambda: merge_all(records))
     return papers, {"read": read, "merge": merge}
@@ -218,17 +218,32 @@ def prefill_concepts(out: Path, papers: list[Paper], concepts: dict[str, list[st
         ws.put_extractions(config, papers, found)
 
 
+def prepare(n: int, work: Path) -> dict[str, Any]:
+    """Write the inputs of size ``n``, time the load split and fill the concept cache (run in a child process,
+    so that the processes measured later do not inherit this one's memory)."""
+    inputs, out = work / f"inputs-{n}", work / f"out-{n}"
+    inputs.mkdir(parents=True)
+    corpus, gen = _timed(lambda: write_corpus(n, inputs))
+    papers, split = read_and_merge(corpus)
+    prefill_concepts(out, [*papers, *load_path(corpus.added).papers], corpus.concepts)
+    mb = sum(f.stat().st_size for f in corpus.files) / 1e6
+    return {"files": [str(f) for f in corpus.files], "added": str(corpus.added), "papers": len(papers), "mb": mb,
+            "written_s": gen["wall_s"], "split": split}  # fmt: skip
+
+
 @dataclass
 class Run:
-    """One ``paperkg`` process: wall seconds, peak RSS (GiB) and, for build/add, the run log's stage figures."""
+    """One ``paperkg`` process: wall and CPU seconds, peak RSS (GiB) and, for build/add, the run log's figures."""
 
     wall_s: float
+    cpu_s: float
     peak_rss_gib: float
     stages: dict[str, dict[str, float]] = field(default_factory=dict)
+    graph: str = ""
 
 
 def paperkg(*args: str) -> Run:
-    """Run ``paperkg ARGS`` in a fresh process; its wall time and peak memory (from ``wait4``)."""
+    """Run ``paperkg ARGS`` in a fresh process; its wall and CPU time and peak memory (from ``wait4``)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "graph", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -239,43 +254,48 @@ def paperkg(*args: str) -> Run:
     errors = proc.stderr.read() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"paperkg {' '.join(args)} failed ({proc.returncode}):\n{errors}")
-    return Run(wall, usage.ru_maxrss / 1024**2)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024**2)
 
 
 def logged(run: Run, out: Path) -> Run:
-    """``run`` with the stage figures its run-log entry recorded."""
+    """``run`` with the figures its run-log entry recorded (the peak is the run log's, the program's own)."""
     with Workspace.open(out, readonly=True) as ws:
-        run.stages = ws.runs()[-1]["stats"]["stages"]  # type: ignore[index]
+        stats: dict[str, Any] = ws.runs()[-1]["stats"]  # type: ignore[assignment]
+    run.stages = stats["stages"]
+    run.peak_rss_gib = max((fig["peak_rss_mib"] or 0) for fig in run.stages.values()) / 1024
+    run.graph = f"{stats['papers']:,} papers, {stats['nodes']:,} nodes, {stats['edges']:,} edges"
     return run
 
 
 def _print_stages(label: str, run: Run) -> None:
-    print(f"  {label}: wall {run.wall_s:.1f}s (whole process), peak RSS {run.peak_rss_gib:.2f} GiB", flush=True)
+    print(f"  {label}: wall {run.wall_s:.1f}s, cpu {run.cpu_s:.1f}s (whole process), "
+          f"peak RSS {run.peak_rss_gib:.2f} GiB; {run.graph}")  # fmt: skip
     for stage in sorted(run.stages, key=lambda s: STAGES.index(s) if s in STAGES else len(STAGES)):
         fig = run.stages[stage]
         print(f"    {stage:9s} wall {fig['wall_s']:8.2f}s  cpu {fig['cpu_s']:8.2f}s  peak RSS so far "
-              f"{(fig['peak_rss_mib'] or 0) / 1024:5.2f} GiB")  # fmt: skip
+              f"{(fig['peak_rss_mib'] or 0) / 1024:5.2f} GiB", flush=True)  # fmt: skip
+
+
+def _child(*args: str) -> str:
+    """Run this script with ``args`` in a child process; its standard output."""
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr}")
+    return proc.stdout
 
 
 def measure(n: int, work: Path, rebuild: bool = True) -> dict[str, Any]:
     """Every figure of one size (see the module docstring); prints them as they come."""
-    inputs, out = work / f"inputs-{n}", work / f"out-{n}"
-    inputs.mkdir(parents=True)
-    corpus, gen = _timed(lambda: write_corpus(n, inputs))
-    size_mb = sum(f.stat().st_size for f in corpus.files) / 1e6
-    print(f"papers={n}: inputs written in {gen['wall_s']:.1f}s ({size_mb:.0f} MB)", flush=True)
-    papers, split = read_and_merge(corpus)
-    added = load_path(corpus.added).papers
-    print(f"  load split: read {split['read']['cpu_s']:.2f}s cpu, merge {split['merge']['cpu_s']:.2f}s cpu "
-          f"({len(papers)} papers after merging)", flush=True)  # fmt: skip
-    prefill_concepts(out, [*papers, *added], corpus.concepts)
-    del papers, added
-    files = [str(f) for f in corpus.files]
+    prepared = json.loads(_child("--prepare", str(n), "--work", str(work)))
+    out, files, split = work / f"out-{n}", prepared["files"], prepared["split"]
+    print(f"papers={n}: inputs written in {prepared['written_s']:.1f}s ({prepared['mb']:.0f} MB); load split: "
+          f"read {split['read']['cpu_s']:.2f}s cpu, merge {split['merge']['cpu_s']:.2f}s cpu "
+          f"({prepared['papers']} papers after merging)", flush=True)  # fmt: skip
     cold = logged(paperkg("--quiet", "build", *files, "--out", str(out)), out)
     _print_stages("build (concepts cached, techniques cold)", cold)
     if rebuild:
         _print_stages("build again (all cached)", logged(paperkg("--quiet", "build", *files, "--out", str(out)), out))
-    add = logged(paperkg("--quiet", "add", str(corpus.added), "--out", str(out)), out)
+    add = logged(paperkg("--quiet", "add", prepared["added"], "--out", str(out)), out)
     _print_stages(f"add {ADDED} new papers", add)
     first, second = f"arxiv:{arxiv_id(0)}", f"arxiv:{arxiv_id(1)}"
     readers = {
@@ -284,12 +304,13 @@ def measure(n: int, work: Path, rebuild: bool = True) -> dict[str, Any]:
         "explain": paperkg("explain", first, second, "--out", str(out)),
         "similar": paperkg("similar", first, "--out", str(out)),
     }
-    print("  readers: " + ", ".join(f"{k} {r.wall_s:.2f}s / {r.peak_rss_gib:.2f} GiB" for k, r in readers.items()))
+    figures = [f"{k} {r.wall_s:.2f}s wall, {r.cpu_s:.2f}s cpu, {r.peak_rss_gib:.2f} GiB" for k, r in readers.items()]
+    print("  readers: " + "; ".join(figures), flush=True)
     return {"split": split, "cold": cold, "add": add, "readers": readers}
 
 
-def cold_extraction(sample: int, work: Path) -> float:
-    """Abstracts per second of concept extraction with the real model, nothing cached (model load excluded)."""
+def cold_extraction(sample: int, work: Path) -> str:
+    """Concept extraction with the real model on ``sample`` abstracts, nothing cached (model load excluded)."""
     from graph.concepts import ConceptExtractor, MemoryEmbeddingCache
 
     folder = work / "cold"
@@ -299,10 +320,11 @@ def cold_extraction(sample: int, work: Path) -> float:
     extractor = ConceptExtractor(cache=MemoryEmbeddingCache(), progress=False)
     extractor.extract([("warm-up", "Model loading", "This loads the model before the clock starts.")])
     _, took = _timed(lambda: extractor.extract([(p.id, p.title, p.abstract) for p in papers]))
-    rate = len(papers) / took["wall_s"]
-    print(f"cold concept extraction: {len(papers)} abstracts in {took['wall_s']:.1f}s wall "
-          f"({took['cpu_s']:.1f}s cpu): {rate:.1f} abstracts/s; peak RSS {peak_rss_mib()} MiB")  # fmt: skip
-    return rate
+    return (
+        f"cold concept extraction: {len(papers)} abstracts in {took['wall_s']:.1f}s wall, {took['cpu_s']:.1f}s cpu: "
+        f"{len(papers) / took['wall_s']:.1f} abstracts/s wall, {len(papers) / took['cpu_s']:.1f} per cpu-second; "
+        f"peak RSS {peak_rss_mib()} MiB"
+    )
 
 
 def growth(small: dict[str, Any], large: dict[str, Any]) -> dict[str, float]:
@@ -319,13 +341,21 @@ def main() -> None:
     parser.add_argument("--cold-sample", type=int, default=200, help="abstracts for the cold extraction figure")
     parser.add_argument("--rebuild-up-to", type=int, default=10000, help="largest size also rebuilt warm")
     parser.add_argument("--work", type=Path, help="folder for inputs and outputs (default: a temporary one)")
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)  # the child process of measure()
+    parser.add_argument("--cold-only", type=int, help=argparse.SUPPRESS)  # the child process of cold_extraction()
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="paperkg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.prepare:
+        print(json.dumps(prepare(args.prepare, work)))
+        return
+    if args.cold_only:
+        print(cold_extraction(args.cold_only, work))
+        return
     results: dict[int, dict[str, Any]] = {}
     try:
         if args.cold_sample:
-            cold_extraction(args.cold_sample, work)
+            print(_child("--cold-only", str(args.cold_sample), "--work", str(work)).strip(), flush=True)
         for n in args.sizes:
             results[n] = measure(n, work, rebuild=n <= args.rebuild_up_to)
         lines = []

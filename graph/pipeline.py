@@ -138,9 +138,17 @@ class _Stages:
 def peak_rss_mib() -> float | None:
     """The peak resident memory of this process so far, in MiB (None where the OS does not say).
 
+    On Linux, the high-water mark of this program's memory (``VmHWM``): ``ru_maxrss`` would also count the
+    memory of the process that started it, which a new program inherits across ``exec``.
+
     >>> peak_rss_mib() > 1
     True
     """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)  # kB
     try:
         import resource
     except ImportError:  # Windows
