@@ -71,16 +71,16 @@ __all__ = [
 MIN_CONCEPTS = 2
 
 #: How much the text cosine (0..1) counts next to the summed specificities.
-TEXT_WEIGHT = 6.0
+TEXT_WEIGHT = 8.0
 
 #: The lowest score of a RELATED_TO link or a ``similar`` answer: weaker evidence is not shown as related
 #: work (measured on tests/data/judged, docs/graph.md; about one specific technique plus a tenth of text
 #: similarity, or a quarter of text similarity alone).
-MIN_SCORE = 1.2
+MIN_SCORE = 1.3
 
 #: ``similar`` also shows answers scoring at least this share of the best answer's score (and at least
 #: :data:`MIN_ANSWER_SCORE`), so a paper whose related work is described in other words still gets some.
-RELATIVE_SCORE = 0.7
+RELATIVE_SCORE = 0.8
 MIN_ANSWER_SCORE = 0.8
 
 #: Item id prefixes of citation evidence.
