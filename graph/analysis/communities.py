@@ -5,9 +5,9 @@ per corpus, no community under :data:`MIN_SIZE` papers, and labels from the most
 is scored by its modularity (at resolution 1) times ``1 - largest share`` (the share of the papers its
 largest community holds): modularity alone favours a few huge communities, which are areas, not topics;
 higher resolutions spread the sizes but cut real topics apart, losing modularity. The best score wins
-(ties: the lower resolution); the search stops at the first resolution scoring below the best so far.
-Every try (resolution, modularity, communities, largest share, score) is recorded in
-``G.graph["analysis"]["communities"]``.
+(ties: the lower resolution); the search stops at the first resolution that does not score higher than
+the one before. Every try (resolution, modularity, communities, largest share, score) is recorded in
+``G.graph["analysis"]["communities"]``. Papers without links stay out of Louvain (single communities).
 
 **Leftovers.** Papers of communities under :data:`MIN_SIZE` papers join the community they have the most
 RELATED_TO weight into (in rounds, so a paper linked only to a leftover that joined follows it); failing
@@ -145,8 +145,10 @@ def specificities(G: nx.MultiDiGraph, terms_of: Mapping[str, set[str]]) -> dict[
 
 
 def _louvain(U: nx.Graph, resolution: float, seed: int) -> list[list[str]]:
-    found = nx.community.louvain_communities(U, weight="weight", resolution=resolution, seed=seed)
-    return [sorted(c) for c in found]
+    """Louvain communities; papers without links are single communities (Louvain is run without them)."""
+    linked = U.subgraph(n for n in U if U.degree(n))
+    found = nx.community.louvain_communities(linked, weight="weight", resolution=resolution, seed=seed)
+    return [sorted(c) for c in found] + [[n] for n in U if not U.degree(n)]
 
 
 def choose_resolution(U: nx.Graph, seed: int) -> tuple[float, list[list[str]], list[dict[str, float]]]:
@@ -163,10 +165,9 @@ def choose_resolution(U: nx.Graph, seed: int) -> tuple[float, list[list[str]], l
             {"resolution": resolution, "modularity": round(modularity, 4), "communities": len(found),
              "largest_share": round(largest, 4), "score": round(score, 4)}
         )  # fmt: skip
-        if best is None or score > best[0]:
-            best = (score, resolution, found)
-        elif score < best[0]:
+        if best is not None and score <= best[0]:
             break
+        best = (score, resolution, found)
     assert best is not None
     return best[1], best[2], tried
 
