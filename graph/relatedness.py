@@ -81,7 +81,7 @@ MIN_SCORE = 1.3
 #: ``similar`` also shows answers scoring at least this share of the best answer's score (and at least
 #: :data:`MIN_ANSWER_SCORE`), so a paper whose related work is described in other words still gets some.
 RELATIVE_SCORE = 0.8
-MIN_ANSWER_SCORE = 0.8
+MIN_ANSWER_SCORE = 1.2
 
 #: Item id prefixes of citation evidence.
 WORK, CITEDBY = "work", "citedby"
