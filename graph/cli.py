@@ -121,7 +121,7 @@ def pipeline_options(fn: Any) -> Any:
             type=click.FloatRange(0),
             default=BuildOptions.min_weight,
             show_default=True,
-            help="Minimum RELATED_TO weight.",
+            help="Minimum RELATED_TO weight (summed specificity of the shared items; the evidence rule applies first).",
         ),
         click.option(
             "--max-concept-df",
