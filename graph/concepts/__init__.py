@@ -9,10 +9,12 @@ from graph.concepts.cache import EmbeddingCache, MemoryEmbeddingCache
 from graph.concepts.candidates import AcronymTie, candidates, find_acronyms
 from graph.concepts.normalize import aliases, concept_key, display_label
 from graph.concepts.ranking import ConceptExtractor
+from graph.concepts.rules import ConceptRules
 
 __all__ = [
     "AcronymTie",
     "ConceptExtractor",
+    "ConceptRules",
     "EmbeddingCache",
     "MemoryEmbeddingCache",
     "aliases",
