@@ -26,6 +26,7 @@ from graph import __version__
 from graph import techniques as techniques_module
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
+from graph.defaults import SEED
 from graph.export.files import write_graph_files
 from graph.export.graphdb.bulk import write_bulk_import
 from graph.export.report import write_report
@@ -67,7 +68,7 @@ class PipelineOptions:
     top_concepts: int = 10
     techniques: Sequence[Path] = ()
     graph: BuildOptions = field(default_factory=BuildOptions)
-    seed: int = 42
+    seed: int = SEED
     progress: bool = True
     #: Another run writing the output folder: wait for it (True) or stop at once with an error (False).
     wait: bool = False

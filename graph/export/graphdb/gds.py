@@ -29,6 +29,7 @@ from neo4j import Session
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.analysis.projection import CITATIONS, LINKS, MIN_CITATION_SHARE, Projection
+from graph.defaults import SEED
 from graph.errors import PaperkgError
 from graph.export.graphdb import cypher
 from graph.export.graphdb.load import Neo4jSettings, open_driver, unavailable_error
@@ -46,7 +47,7 @@ class GdsOptions:
     concurrency: int = 1
     betweenness_exact_max: int = 2000
     betweenness_samples: int = 500
-    seed: int = 42
+    seed: int = SEED
 
 
 @dataclass

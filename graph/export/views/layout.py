@@ -22,6 +22,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 import networkx as nx
 import numpy as np
 
+from graph.defaults import SEED
+
 #: Above this many nodes the spring layout (quadratic per iteration) gives way to the grouped layout.
 SPRING_LIMIT = 300
 #: Distance between neighbouring nodes in a sunflower disc, in vis-network pixels.
@@ -36,7 +38,7 @@ def positions(
     links: Iterable[tuple[str, str]],
     groups: Mapping[str, Hashable],
     *,
-    seed: int = 42,
+    seed: int = SEED,
 ) -> dict[str, Position]:
     """Positions of ``ids``: spring layout up to :data:`SPRING_LIMIT` nodes, grouped layout above.
 
@@ -50,7 +52,7 @@ def positions(
 
 
 def spring_positions(
-    ids: Sequence[str], links: Sequence[tuple[str, str]], *, seed: int = 42
+    ids: Sequence[str], links: Sequence[tuple[str, str]], *, seed: int = SEED
 ) -> dict[str, Position]:
     """Seeded Fruchterman-Reingold layout of each connected component, scaled to vis-network pixels,
     the components packed side by side (largest first) and the isolated nodes in a grid after them.

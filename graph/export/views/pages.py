@@ -14,7 +14,7 @@ import networkx as nx
 from graph import __version__, schema
 from graph.access import communities as community_records
 from graph.access import community_of, display_name, node_kind
-from graph.defaults import FOCUS_BUDGET
+from graph.defaults import FOCUS_BUDGET, SEED
 from graph.defaults import VIEW_BUDGET as DEFAULT_BUDGET
 from graph.errors import ConfigError
 from graph.export.views import select as view_select
@@ -42,7 +42,6 @@ __all__ = [
     "write_view",
 ]
 
-SEED = 42
 
 Edge = tuple[str, str, str, Mapping[str, Any]]
 
