@@ -21,7 +21,8 @@ Step 2 runs up to ``--rebuild-up-to`` papers (default 10,000): at 100k it repeat
 
 Per stage it prints wall seconds, CPU seconds and peak resident memory (from the run log, which records
 them), the read/merge split of the load stage (measured in a child process, which also writes the inputs),
-then the growth of each stage from one size to the next. Growth is CPU time: on a shared machine wall time includes waiting for a core.
+then the growth of each stage from one size to the next. Growth is CPU time: on a shared machine wall time
+includes waiting for a core.
 The last lines, one per size, are machine-readable:
 ``papers=N total_s=… peak_rss_gib=… worst_stage_growth=…`` (growth on the larger size's line).
 
@@ -32,6 +33,7 @@ The last lines, one per size, are machine-readable:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -327,6 +329,28 @@ def cold_extraction(sample: int, work: Path) -> str:
     )
 
 
+def front_stages(n: int, work: Path) -> dict[str, Any]:
+    """The workspace's stages of ``paperkg build`` (load, ingest, corpus, extract: cold techniques, then all
+    warm) and the ingest of ``paperkg add``, in-process, on the prepared inputs of size ``n``."""
+    from graph.pipeline import extract
+    from graph.techniques import Vocabulary
+    from loaders.detect import load_paths
+    from loaders.records import resolve_references
+
+    files = sorted((work / f"inputs-{n}").glob("listing-*.jsonl"))
+    options, vocabulary = PipelineOptions(progress=False), Vocabulary.load()
+    figures: dict[str, dict[str, float]] = {}
+    with Workspace.open(work / f"out-{n}") as ws:
+        loaded, figures["load"] = _timed(lambda: load_paths(files))
+        _, figures["ingest"] = _timed(lambda: ws.replace_corpus(loaded.papers))
+        papers, figures["corpus"] = _timed(lambda: resolve_references(ws.papers()))
+        _, figures["extract"] = _timed(lambda: extract(papers, ws, vocabulary, options))
+        _, figures["extract (warm)"] = _timed(lambda: extract(papers, ws, vocabulary, options))
+        added = load_paths([work / f"inputs-{n}" / "added.jsonl"]).papers
+        _, figures[f"add ingest ({ADDED})"] = _timed(lambda: ws.ingest(added))
+    return {"stages": figures, "peak_rss_mib": peak_rss_mib() or 0}
+
+
 def growth(small: dict[str, Any], large: dict[str, Any]) -> dict[str, float]:
     """CPU time of each stage at the larger size over the smaller (cold build stages and the load split)."""
     ratios = {s: large["cold"].stages[s]["cpu_s"] / max(small["cold"].stages[s]["cpu_s"], 1e-3) for s in STAGES}
@@ -335,12 +359,31 @@ def growth(small: dict[str, Any], large: dict[str, Any]) -> dict[str, float]:
     return ratios
 
 
+def workspace_only(sizes: list[int], work: Path) -> None:
+    """Print the workspace stages of each size and their CPU growth from one size to the next."""
+    found: dict[int, dict[str, dict[str, float]]] = {}
+    for n in sizes:
+        _child("--prepare", str(n), "--work", str(work))
+        front = json.loads(_child("--front", str(n), "--work", str(work)))
+        found[n] = front["stages"]
+        print(f"papers={n}: workspace stages in one process, peak RSS {front['peak_rss_mib'] / 1024:.2f} GiB")
+        for stage, fig in found[n].items():
+            print(f"    {stage:18s} wall {fig['wall_s']:8.2f}s  cpu {fig['cpu_s']:8.2f}s")
+    for small, large in itertools.pairwise(sizes):
+        ratios = {s: found[large][s]["cpu_s"] / max(found[small][s]["cpu_s"], 1e-3) for s in found[large]}
+        print(f"growth {small} -> {large} (cpu): " + ", ".join(f"{k} {v:.1f}" for k, v in ratios.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[10000, 100000])
     parser.add_argument("--cold-sample", type=int, default=200, help="abstracts for the cold extraction figure")
     parser.add_argument("--rebuild-up-to", type=int, default=10000, help="largest size also rebuilt warm")
     parser.add_argument("--work", type=Path, help="folder for inputs and outputs (default: a temporary one)")
+    parser.add_argument(
+        "--workspace-only", action="store_true", help="only the workspace stages (load, ingest, corpus, extract)"
+    )
+    parser.add_argument("--front", type=int, help=argparse.SUPPRESS)  # the child process of --workspace-only
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)  # the child process of measure()
     parser.add_argument("--cold-only", type=int, help=argparse.SUPPRESS)  # the child process of cold_extraction()
     args = parser.parse_args()
@@ -348,6 +391,12 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     if args.prepare:
         print(json.dumps(prepare(args.prepare, work)))
+        return
+    if args.front:
+        print(json.dumps(front_stages(args.front, work)))
+        return
+    if args.workspace_only:
+        workspace_only(args.sizes, work)
         return
     if args.cold_only:
         print(cold_extraction(args.cold_only, work))
