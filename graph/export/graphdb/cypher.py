@@ -474,13 +474,14 @@ def _presets() -> list[Preset]:
         ),
         Preset(
             "concept-path",
-            "The shortest chain of shared concepts linking paper $from to paper $to (ids, or starts of titles).",
+            "The shortest chain of shared concepts and techniques linking paper $from to paper $to (ids, or "
+            "starts of titles): each hop is one concept or technique both neighbours have.",
             f"MATCH (a:{paper}) WHERE {_paper_match('a', 'from')}\n"
-            f"MATCH (b:{paper}) WHERE {_paper_match('b', 'to')}\n"
-            f"MATCH path = shortestPath((a)-[:{has}*..12]-(b))\n"
-            "RETURN length(path) / 2 AS concept_hops,\n"
+            f"MATCH (b:{paper}) WHERE {_paper_match('b', 'to')} AND b <> a\n"
+            f"MATCH path = shortestPath((a)-[:{has}|{uses}*..12]-(b))\n"
+            "RETURN length(path) / 2 AS hops,\n"
             "       [n IN nodes(path) | coalesce(n.title, n.label)] AS steps\n"
-            "ORDER BY concept_hops\n"
+            "ORDER BY hops\n"
             "LIMIT 1",
             {"from": None, "to": None},
         ),
