@@ -56,14 +56,17 @@ def test_info_prints_the_last_run_readably(sample_copy, tmp_path):
 
 
 @pytest.mark.slow
-def test_unknown_community_lists_all_valid_ones(sample_copy, tmp_path):
+def test_unknown_community_lists_all_valid_ones_and_leaves_the_folder_usable(sample_copy, tmp_path):
     from graph import api
     from graph.access import communities
 
-    n = len(communities(api.load_graph(sample_copy)))
-    done = paperkg("view", "--community", "99", "--out", str(sample_copy), cwd=tmp_path)
+    out = tmp_path / "out"
+    shutil.copytree(sample_copy, out)
+    n = len(communities(api.load_graph(out)))
+    done = paperkg("view", "--community", "99", "--out", str(out), cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().endswith(f"the graph has {n} communities: 0-{n - 1}")
+    assert len(api.load_graph(out)) > 0  # a mistyped view writes nothing and breaks nothing
 
 
 @pytest.mark.slow
