@@ -88,8 +88,10 @@ def is_distinctive_name(name: str) -> bool:
     if not marked and not name[0].isupper():
         return False
     words = [w for w in name.lower().split("-") if w]
-    if "-" in name and not (mixed_case or any(c.isdigit() for c in name)) and all(
-        zipf_frequency(w, "en") >= COMPOUND_PART_ZIPF for w in words
+    if (
+        "-" in name
+        and not (mixed_case or any(c.isdigit() for c in name))
+        and all(zipf_frequency(w, "en") >= COMPOUND_PART_ZIPF for w in words)
     ):
         return False  # a compound of English words ("Cross-modality", "fine-grained")
     return zipf_frequency(name.lower(), "en") < DICTIONARY_ZIPF

@@ -273,9 +273,7 @@ def test_user_file_adds_overrides_extends_and_removes(tmp_path: Path, vocab: Voc
     assert len(loaded) == len(vocab)
     assert loaded.ancestors("spectral-hashing") == ["hashing"]
     assert loaded.techniques["one-step"].label == "Single-step sampling"
-    text = (
-        "Spectral hashing, a one-step model, a single-shot sampler, Born-Again Networks, Gaussian splatting"
-    )
+    text = "Spectral hashing, a one-step model, a single-shot sampler, Born-Again Networks, Gaussian splatting"
     assert [(h.key, h.evidence) for h in loaded.match(text)] == [
         ("spectral-hashing", "Spectral hashing"),
         ("one-step", "single-shot sampler"),
@@ -285,9 +283,7 @@ def test_user_file_adds_overrides_extends_and_removes(tmp_path: Path, vocab: Voc
 
 
 def test_user_file_alone_and_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = write(
-        tmp_path, "techniques:\n- {key: a-b, label: A, family: x, aliases: [alpha beta]}\n", "a.yaml"
-    )
+    first = write(tmp_path, "techniques:\n- {key: a-b, label: A, family: x, aliases: [alpha beta]}\n", "a.yaml")
     second = write(tmp_path, "techniques:\n- {key: c, label: C, family: x, acronyms: [CCC]}\n", "c.yaml")
     monkeypatch.setenv(ENV_VAR, f"{first}{os.pathsep}{second}")
     loaded = Vocabulary.load(include_default=False)
@@ -351,9 +347,7 @@ def test_bad_entries_are_reported_with_file_line_and_field(tmp_path: Path, case:
 
 
 def test_alias_clashing_with_a_shipped_technique_names_both(tmp_path: Path) -> None:
-    path = write(
-        tmp_path, "techniques:\n- {key: kd2, label: KD, family: f, aliases: [Knowledge Distillation]}\n"
-    )
+    path = write(tmp_path, "techniques:\n- {key: kd2, label: KD, family: f, aliases: [Knowledge Distillation]}\n")
     with pytest.raises(VocabularyError, match=r"'kd2'.*'distillation'"):
         Vocabulary.load([path])
 
