@@ -163,13 +163,21 @@ def finish_outputs(out: str | Path, files: Iterable[Path]) -> str:
 
 def rewrite_outputs(out: str | Path, write: Callable[[], list[Path]]) -> list[Path]:
     """Rewrite some files of the finished build in ``out`` (``write()`` returns them), keeping the manifest
-    true: marked ``"writing"`` meanwhile, then recorded with every file of the build. Call with the lock."""
+    true: marked ``"writing"`` meanwhile, then recorded with every file of the build. Call with the lock.
+
+    When ``write()`` fails (a view of a community that does not exist), the previous manifest is put back,
+    so a mistyped command leaves the folder as usable as it found it.
+    """
     out = Path(out)
     record = _complete_manifest(out)
     if record is None:  # a folder without a manifest stays without one
         return write()
     begin_outputs(out)
-    written = write()
+    try:
+        written = write()
+    except BaseException:
+        atomic_write(out / MANIFEST_FILE, json.dumps(record, indent=1) + "\n")
+        raise
     finish_outputs(out, sorted({*(out / name for name in record["files"]), *written}))
     return written
 

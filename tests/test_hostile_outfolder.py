@@ -23,7 +23,7 @@ from test_build_fixtures import build
 from graph import api, schema
 from graph.analysis import analyze
 from graph.cli import cli
-from graph.errors import WorkspaceError
+from graph.errors import NotFoundError, WorkspaceError
 from graph.outfolder import MANIFEST_FILE, check_outputs, manifest, writer_lock
 from graph.pipeline import write_outputs
 from loaders.atomicio import is_temp_name
@@ -275,3 +275,12 @@ def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match=r"report\.pdf: cannot write here: File exists"):
         api.build([], taken)
     assert taken.read_text() == "not a folder"
+
+
+def test_a_failed_view_leaves_the_manifest_as_it_was(built: dict[int, Path], tmp_path: Path) -> None:
+    out = copy_of(built[0], tmp_path)
+    before = (out / MANIFEST_FILE).read_bytes()
+    with pytest.raises(NotFoundError):
+        api.view(out, community=99)
+    assert (out / MANIFEST_FILE).read_bytes() == before
+    assert api.load_graph(out).number_of_nodes() > 0

@@ -69,11 +69,6 @@ def test_unknown_community_lists_all_valid_ones(sample_copy, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/outfolder.rewrite_outputs marks the manifest 'writing' and does not restore it when the "
-    "write fails, so every later command refuses the folder; fix it there, then drop this mark",
-)
 def test_a_failed_view_leaves_the_folder_usable(sample_copy, tmp_path):
     from graph import api
 
