@@ -146,7 +146,7 @@ def specificities(G: nx.MultiDiGraph, terms_of: Mapping[str, set[str]]) -> dict[
 
 def _louvain(U: nx.Graph, resolution: float, seed: int) -> list[list[str]]:
     """Louvain communities; papers without links are single communities (Louvain is run without them)."""
-    linked = U.subgraph(n for n in U if U.degree(n))
+    linked = U.subgraph(n for n in U if U.degree(n)).copy()
     found = nx.community.louvain_communities(linked, weight="weight", resolution=resolution, seed=seed)
     return [sorted(c) for c in found] + [[n] for n in U if not U.degree(n)]
 
