@@ -53,6 +53,8 @@ def test_clause_fragments_split_at_verbs() -> None:
     assert surfaces("Our methodology yields 2x saving.") == ["methodology", "saving"]
     assert surfaces("One-shot NAS methods train a supernet again.") == ["One-shot NAS methods", "supernet"]
     assert surfaces("The diffusion model samples images.") == ["diffusion model", "images"]
+    assert surfaces("tools for interpreting complex medical data") == ["tools", "complex medical data"]
+    assert surfaces("image captioning and question answering") == ["image captioning", "question answering"]
 
 
 def test_noun_or_verb_words_stay_nouns_in_terms() -> None:

@@ -67,14 +67,16 @@ def tokenize(text: str) -> list[Token]:
 
 _DETERMINERS = word_set("the a an this these that those its their our his her each every all any")
 _SUBJECTS = word_set("we they i he she")
+_PREPOSITIONS = word_set("for by of in on with without to from when while after before through via into at towards")
 
 
 def _is_content(tokens: list[Token], index: int) -> bool:
     """A token that may be part of a candidate phrase.
 
-    Three context rules catch verbs the lexicon cannot: a word right after a subject pronoun ("we study"),
+    Four context rules catch verbs the lexicon cannot: a word right after a subject pronoun ("we study"),
     an "-s", "-ed" or "-ing" word directly followed by a determiner ("...guaranteeing the flexibility"),
-    and a noun-or-verb word that agrees with the noun before it as a verb (:func:`_agrees_as_verb`).
+    a verb-only "-ing" word right after a preposition ("for interpreting complex data"), and a noun-or-verb
+    word that agrees with the noun before it as a verb (:func:`_agrees_as_verb`).
     """
     token = tokens[index]
     if not token.is_word:
@@ -88,6 +90,8 @@ def _is_content(tokens: list[Token], index: int) -> bool:
     previous = tokens[index - 1].text.lower() if index else ""
     if previous in _SUBJECTS or (word.endswith(("s", "ed", "ing")) and following in _DETERMINERS):
         return False
+    if previous in _PREPOSITIONS and word.endswith("ing") and readings(word) == frozenset({"VERB"}):
+        return False  # a gerund with its object: "for interpreting complex medical data"
     return not _agrees_as_verb(tokens, index)
 
 

@@ -26,7 +26,7 @@ from graph.concepts.rules import ConceptRules
 from graph.errors import ConfigError
 from graph.extraction import ConceptHit
 
-VERSION = 3  # 2: verb/count breakers, stoplist, aliases, near-duplicates merged; 3: 'caches' -> 'cache'
+VERSION = 4  # bump on any change of the extraction rules (2: breakers, stoplist, duplicates; 3: 'caches'; 4: gerunds)
 WEIGHTS = {"similarity": 1.0, "length": 1.0, "position": 0.25, "title": 0.5, "frequency": 0.5}
 DIVERSITY = (None, "mmr", "maxsum")
 Doc = tuple[str, str, str]
