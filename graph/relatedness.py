@@ -11,7 +11,7 @@ too) or a corpus paper citing both (co-citation). Each item has a :mod:`specific
   first. ``text`` is the TF-IDF cosine of the two titles + abstracts.
 * Pairs are ranked by ``score = weight + TEXT_WEIGHT * text``: the graph evidence and the plain text
   similarity together, so ties in one are broken by the other, never by id. A pair scoring under
-  :data:`MIN_SCORE` is neither linked nor a ``similar`` answer.
+  :data:`MIN_LINK_SCORE` is not linked; under :data:`MIN_SCORE` it is not a ``similar`` answer either.
 
 Items a paper has are node ids (``technique:lora``, ``concept:online video stream``) or citation items
 (``work:<paper id>``: the cited work; ``citedby:<paper id>``: a corpus paper citing it). Everything is
@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # scipy is imported by the functions that build matrices, not
 
 __all__ = [
     "MIN_CONCEPTS",
+    "MIN_LINK_SCORE",
     "MIN_SCORE",
     "TEXT_WEIGHT",
     "Evidence",
@@ -77,6 +78,10 @@ TEXT_WEIGHT = 8.0
 #: work (measured on tests/data/judged, docs/graph.md; about one specific technique plus a tenth of text
 #: similarity, or a quarter of text similarity alone).
 MIN_SCORE = 1.3
+
+#: The lowest score of a RELATED_TO link: stricter than a ``similar`` answer, because a link is shown on its
+#: own (in views, communities, Cypher) without the ranked list around it.
+MIN_LINK_SCORE = 1.5
 
 #: ``similar`` also shows answers scoring at least this share of the best answer's score (and at least
 #: :data:`MIN_ANSWER_SCORE`), so a paper whose related work is described in other words still gets some.
@@ -379,7 +384,7 @@ def related_blocks(
             text = (T[idx] @ T[i].T).toarray().ravel()
             score = w + TEXT_WEIGHT * text
             best = np.lexsort((idx, -text, -score))[:k]
-            best = best[score[best] >= MIN_SCORE - 1e-9]
+            best = best[score[best] >= MIN_LINK_SCORE - 1e-9]
             chosen[i, : len(best)] = idx[best]
             for j, wj, tj in zip(idx[best], w[best], text[best], strict=True):
                 if j < i and i in chosen[j]:
