@@ -81,3 +81,11 @@ def test_near_duplicates_of_one_paper() -> None:
     assert not near_duplicate("mssl heat switch", "tungsten heat switch")  # the differing words are specific
     assert not near_duplicate("speech translation", "simultaneous speech translation")
     assert first_distinct([*variants, "memory consolidation"], 10) == [0, 4]
+
+
+def test_extraction_code_is_part_of_the_fingerprint(monkeypatch) -> None:
+    from graph.concepts import ranking
+
+    before = ranking.ConceptExtractor(device="cpu").fingerprint
+    monkeypatch.setattr(ranking, "code_fingerprint", lambda: "changed-rules")
+    assert ranking.ConceptExtractor(device="cpu").fingerprint != before

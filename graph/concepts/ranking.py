@@ -14,6 +14,9 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from importlib.metadata import version
 
 import numpy as np
 
@@ -26,11 +29,25 @@ from graph.concepts.rules import ConceptRules
 from graph.errors import ConfigError
 from graph.extraction import ConceptHit
 
-VERSION = 4  # bump on any change of the extraction rules (2: breakers, stoplist, duplicates; 3: 'caches'; 4: gerunds)
+RULE_MODULES = ("candidates", "lexicon", "normalize", "rules", "features", "duplicates", "ranking")
 WEIGHTS = {"similarity": 1.0, "length": 1.0, "position": 0.25, "title": 0.5, "frequency": 0.5}
 DIVERSITY = (None, "mmr", "maxsum")
 Doc = tuple[str, str, str]
 Document = tuple[str, np.ndarray]  # a document's text and its embedding
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the extraction rules' code (:data:`RULE_MODULES`) and of lemminflect's version: any change of
+    the rules changes the extraction cache key, while embeddings (cached by model and text) stay valid.
+
+    >>> len(code_fingerprint())
+    16
+    """
+    digest = hashlib.sha256(version("lemminflect").encode())
+    for name in RULE_MODULES:
+        digest.update(resources.files("graph.concepts").joinpath(f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def zscores(matrix: np.ndarray) -> np.ndarray:
@@ -145,7 +162,7 @@ class ConceptExtractor:
     def fingerprint(self) -> str:
         """A short hash of every option that changes the output (for caching extractions)."""
         config = {
-            "version": VERSION,
+            "code": code_fingerprint(),
             "model": self.model_name,
             "top_n": self.top_n,
             "diversity": self.diversity,
