@@ -78,14 +78,20 @@ def main() -> None:
                 for n, G in graphs.items():
                     report = load_graph(G, settings, batch_size=args.batch_size, wipe=True, progress=False)
                     assert report.complete, report.lines()
-                    print(f"driver  {n:>7} papers: {report.rows:>9,} rows in {report.seconds:7.1f} s "
-                          f"= {report.rows_per_s:9,.0f} rows/s (batch {args.batch_size})", flush=True)
+                    print(
+                        f"driver  {n:>7} papers: {report.rows:>9,} rows in {report.seconds:7.1f} s "
+                        f"= {report.rows_per_s:9,.0f} rows/s (batch {args.batch_size})",
+                        flush=True,
+                    )
         if not args.skip_bulk:
             for n, G in graphs.items():
                 work = Path(tmp) / f"bulk-{n}"
                 rows, written, imported = bulk_import_seconds(G, work)
-                print(f"bulk    {n:>7} papers: {rows:>9,} rows: CSVs written in {written:.1f} s, "
-                      f"neo4j-admin import {imported:.1f} s, total {written + imported:.1f} s", flush=True)
+                print(
+                    f"bulk    {n:>7} papers: {rows:>9,} rows: CSVs written in {written:.1f} s, "
+                    f"neo4j-admin import {imported:.1f} s, total {written + imported:.1f} s",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

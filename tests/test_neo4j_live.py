@@ -42,7 +42,7 @@ PARAMS: dict[str, dict[str, Any]] = {
     "search": {"text": "rectified"},
 }
 HOSTILE = [
-    "O'Brien \"quoted\" `backtick` }) DETACH DELETE n //",
+    'O\'Brien "quoted" `backtick` }) DETACH DELETE n //',
     "<script>alert('x')</script> & </title>",
     "Ünïcödé naïve – 検索 – 🚀 \\ back\\slash $param {curly}",
 ]

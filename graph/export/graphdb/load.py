@@ -163,9 +163,7 @@ def plan_sync(
         keep = {row["key"] for row in rows.nodes(kind)}
         gone_nodes[spec.label] = db_keys.get(spec.label, set()) - keep
         statement = cypher.delete_nodes(spec.label)
-        steps += [
-            LoadStep(statement, {"keys": b}, len(b)) for b in batched(sorted(gone_nodes[spec.label]), batch_size)
-        ]
+        steps += [LoadStep(statement, {"keys": b}, len(b)) for b in batched(sorted(gone_nodes[spec.label]), batch_size)]
     for rel, spec in RELATIONSHIPS.items():
         keep_pairs = {(row["start"], row["end"]) for row in rows.relationships(rel)}
         start, end = NODES[spec.start].label, NODES[spec.end].label
@@ -253,8 +251,7 @@ def database_contents(session: Session) -> tuple[Keys, Pairs]:
 def database_counts(session: Session) -> tuple[dict[str, int], dict[str, int]]:
     """Nodes per paperkg label and relationships per type, as the database holds them now."""
     nodes = {
-        spec.label: session.execute_read(_single_count, cypher.count_nodes(spec.label).text)
-        for spec in NODES.values()
+        spec.label: session.execute_read(_single_count, cypher.count_nodes(spec.label).text) for spec in NODES.values()
     }
     rels = {rel: session.execute_read(_single_count, cypher.count_relationships(rel).text) for rel in RELATIONSHIPS}
     return nodes, rels
