@@ -25,13 +25,14 @@ from typing import Any
 
 import yaml
 
+from graph.concepts.duplicates import is_common
 from graph.concepts.lexicon import COUNT_WORDS, FUNCTION_WORDS, GENERIC_ADJECTIVES
 from graph.concepts.normalize import concept_key
 from graph.errors import InputError
 
 STOPLIST_ENV = "PAPERKG_CONCEPT_STOPLIST"
 ALIASES_ENV = "PAPERKG_CONCEPT_ALIASES"
-_STOPLIST_FIELDS = ("generic", "phrases")
+_STOPLIST_FIELDS = ("generic", "evaluative", "phrases")
 
 
 def shipped_path(name: str) -> Path:
@@ -54,18 +55,17 @@ class ConceptRules:
 
     generic: frozenset[str] = frozenset()
     phrases: frozenset[str] = frozenset()
+    evaluative: frozenset[str] = frozenset()
     aliases: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, stoplists: Sequence[Path | str] = (), aliases: Sequence[Path | str] = ()) -> ConceptRules:
         """The shipped rules, then the files in the environment variables, then the files given."""
-        generic: set[str] = set()
-        phrases: set[str] = set()
+        lists: dict[str, set[str]] = {name: set() for name in _STOPLIST_FIELDS}
         for path in [shipped_path("stoplist.yaml"), *env_paths(STOPLIST_ENV), *map(Path, stoplists)]:
-            words, stopped = _read_stoplist(path)
-            generic |= words
-            phrases |= stopped
+            for name, entries in _read_stoplist(path).items():
+                lists[name] |= entries
         alias_map: dict[str, str] = {}
         labels: dict[str, str] = {}
         for path in [shipped_path("aliases.yaml"), *env_paths(ALIASES_ENV), *map(Path, aliases)]:
@@ -73,7 +73,8 @@ class ConceptRules:
                 canonical = concept_key(label)
                 labels[canonical] = label
                 alias_map.update({concept_key(v): canonical for v in variants if concept_key(v) != canonical})
-        return cls(frozenset(generic), frozenset(phrases), alias_map, labels)
+        generic, evaluative, phrases = (frozenset(lists[name]) for name in _STOPLIST_FIELDS)
+        return cls(generic, phrases, evaluative, alias_map, labels)
 
     def canonical(self, key: str) -> str:
         """The key a concept key stands for (itself unless the alias list names it as a variant)."""
@@ -84,14 +85,20 @@ class ConceptRules:
         return self.labels.get(key)
 
     def is_stopped(self, key: str) -> bool:
-        """``True`` for a stopped phrase, or a phrase made only of generic words (the stoplist's, and the
-        lexicon's generic adjectives, count words and function words).
+        """``True`` for a stopped phrase, a phrase made only of generic words (the stoplist's, and the
+        lexicon's generic adjectives, count words and function words), or an evaluative head whose
+        modifiers are all common English words.
 
-        >>> rules = ConceptRules(generic=frozenset({"cost", "high", "experiment"}))
+        >>> rules = ConceptRules(generic=frozenset({"cost", "high", "experiment"}), evaluative=frozenset({"quality"}))
         >>> rules.is_stopped("high cost"), rules.is_stopped("extensive experiment"), rules.is_stopped("kv cache")
         (True, True, False)
+        >>> rules.is_stopped("translation quality"), rules.is_stopped("mesh quality")
+        (True, False)
         """
-        return key in self.phrases or all(_is_generic_word(w, self.generic) for w in key.split())
+        words = key.split()
+        if key in self.phrases or all(_is_generic_word(w, self.generic) for w in words):
+            return True
+        return words[-1] in self.evaluative and all(is_common(w) for w in words[:-1])
 
     @property
     def fingerprint(self) -> str:
@@ -99,6 +106,7 @@ class ConceptRules:
         content = [
             sorted(self.generic),
             sorted(self.phrases),
+            sorted(self.evaluative),
             sorted(self.aliases.items()),
             sorted(self.labels.items()),
         ]
@@ -131,17 +139,13 @@ def _strings(value: Any, path: Path, name: str) -> list[str]:
     return value
 
 
-def _read_stoplist(path: Path) -> tuple[set[str], set[str]]:
-    """The generic words and stopped phrase keys of one stoplist file."""
+def _read_stoplist(path: Path) -> dict[str, set[str]]:
+    """The generic words, evaluative heads and stopped phrases (as keys) of one stoplist file, by field."""
     data = _load_yaml(path)
     if not isinstance(data, dict) or set(data) - set(_STOPLIST_FIELDS):
         unknown = sorted(set(data) - set(_STOPLIST_FIELDS)) if isinstance(data, dict) else []
-        raise InputError(
-            f"expected a mapping with only {' and '.join(_STOPLIST_FIELDS)}; got {unknown}", file=str(path)
-        )
-    generic = {concept_key(w) for w in _strings(data.get("generic", []), path, "generic")}
-    phrases = {concept_key(p) for p in _strings(data.get("phrases", []), path, "phrases")}
-    return generic, phrases
+        raise InputError(f"expected a mapping with only {', '.join(_STOPLIST_FIELDS)}; got {unknown}", file=str(path))
+    return {name: {concept_key(w) for w in _strings(data.get(name, []), path, name)} for name in _STOPLIST_FIELDS}
 
 
 def _read_aliases(path: Path) -> dict[str, list[str]]:
