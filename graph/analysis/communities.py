@@ -22,7 +22,8 @@ papers placed by their links), so attached papers never change what a community 
 the community's papers using it times ``log(N / df)`` (how rare it is in the corpus) times its
 specificity. Only specific items count: not broad techniques (or concepts naming one), at least
 :data:`LABEL_MIN_SPECIFICITY` specific, and used by at least :data:`LABEL_MIN_SHARE` of the community's
-papers (and at least two), so neither a generic phrase nor a one-paper phrase names a community. A
+papers (and at least two; three for an extracted concept, :data:`LABEL_MIN_CONCEPT_PAPERS`), so neither
+a generic phrase nor a one-paper phrase names a community. A
 community without any such item is labelled by its most distinctive items of any specificity, marked
 "(broad)".
 Communities are numbered by size (largest first), ties by their smallest paper id, so the same graph and
@@ -66,6 +67,9 @@ ATTACH_MIN_SPECIFICITY = SPECIFIC
 ATTACH_MIN_TEXT = 0.1
 #: Label items are at least this specific (with N papers: used by at most ~N**0.7 of them).
 LABEL_MIN_SPECIFICITY = 0.3
+#: An extracted concept labels a community only when at least this many of its papers use it (two
+#: abstracts share phrasings such as "learned classes"; three rarely do by chance).
+LABEL_MIN_CONCEPT_PAPERS = 3
 #: The community number of papers that belong to none.
 UNCLUSTERED = -1
 #: Separator of the terms of a community label.
@@ -305,6 +309,12 @@ def _label(names: Sequence[str], broad: bool) -> str:
     return f"{label} (broad)" if label and broad else label
 
 
+def _floor(item: str, floor: int) -> int:
+    """Papers that must use ``item`` for it to label a community: a concept (an extracted phrase) at
+    least :data:`LABEL_MIN_CONCEPT_PAPERS`, a vocabulary technique ``floor``."""
+    return max(floor, LABEL_MIN_CONCEPT_PAPERS) if item.startswith(schema.CONCEPT + ":") else floor
+
+
 def label_terms(
     members: Sequence[str],
     terms_of: Mapping[str, set[str]],
@@ -319,7 +329,7 @@ def label_terms(
     score = {
         t: (c / len(members)) * math.log(n_papers / df[t]) * specificity.get(t, 0.0)
         for t, c in counts.items()
-        if c >= floor and df[t] < n_papers and specificity.get(t, 0.0) >= min_specificity
+        if c >= _floor(t, floor) and df[t] < n_papers and specificity.get(t, 0.0) >= min_specificity
     }
     ranked = sorted((t for t in score if score[t] > 0), key=lambda t: (-score[t], t))
     return [(t, counts[t]) for t in ranked]
