@@ -3,7 +3,8 @@
 Data: the synthetic papers of ``benchmarks/pipeline.py`` (seeded; titles introducing a method name, ~170-word
 abstracts with vocabulary techniques and topic-clustered concept phrases, authors, dates, references to
 earlier papers), written straight into a workspace with their extractions cached: the concepts the
-generator wrote (as that benchmark caches them) and the vocabulary techniques it wrote (role ``uses``).
+generator wrote (as that benchmark caches them; filed under the concept extractor's configuration when
+step 1 starts) and the vocabulary techniques it wrote (role ``uses``).
 Setting up is not measured. Needs ``pip install -e .``; the import and GDS steps need java and mvn (the test
 server of ``tests/neo4j_server/``: Neo4j 5.26 Community + GDS + APOC from Maven Central).
 
@@ -48,6 +49,10 @@ from loaders.records import Paper  # noqa: E402
 
 CHUNK = 20000
 
+#: The configuration the filled concepts are cached under until the stream step files them under the concept
+#: extractor's configuration of that moment (which changes whenever the extractor's code or rules change).
+FILLED_CONCEPTS = "benchmark:generated-concepts"
+
 
 def _vm_hwm_gib() -> float:
     """This process's peak resident memory (``VmHWM``; ``ru_maxrss`` would include a parent's, across exec)."""
@@ -60,7 +65,7 @@ def _vm_hwm_gib() -> float:
 def fill_workspace(n: int, out: Path, seed: int = 42) -> None:
     """``n`` synthetic papers (the generator of benchmarks/pipeline.py) with cached extractions, into ``out``."""
     from graph.concepts import concept_key
-    from graph.pipeline import PipelineOptions, concept_extractor, technique_config
+    from graph.pipeline import technique_config
 
     rng = np.random.default_rng(seed)
     vocabulary = Vocabulary.load()
@@ -85,8 +90,7 @@ def fill_workspace(n: int, out: Path, seed: int = 42) -> None:
         concepts[paper.id] = PaperExtraction(paper.id, hits)
         found = {key: TechniqueHit(key, alias) for key, alias in used}
         techniques[paper.id] = PaperExtraction(paper.id, techniques=list(found.values()))
-    options = PipelineOptions(progress=False)
-    configs = {concept_extractor(options).fingerprint: concepts, technique_config(vocabulary): techniques}
+    configs = {FILLED_CONCEPTS: concepts, technique_config(vocabulary): techniques}
     with Workspace.open(out) as ws:
         ws.replace_corpus(papers)
         for config, found in configs.items():
@@ -98,9 +102,12 @@ def stream(out: Path, mentions: bool) -> None:
     """Step 1 in this process: the streamed files of ``out``'s workspace; prints the row counts and VmHWM."""
     from graph.build import BuildOptions
     from graph.export.graphdb.stream import stream_bulk_import
-    from graph.pipeline import PipelineOptions
+    from graph.pipeline import PipelineOptions, concept_extractor
 
     options = PipelineOptions(progress=False, graph=BuildOptions(mention_citations=mentions))
+    with Workspace.open(out) as ws, ws.transaction() as conn:
+        conn.execute("UPDATE extractions SET config = ? WHERE config = ?", (concept_extractor(options).fingerprint,
+                                                                            FILLED_CONCEPTS))  # fmt: skip
     _, tally = stream_bulk_import(out, out / "neo4j", options, Vocabulary.load())
     print(json.dumps({"nodes": tally.nodes, "rels": tally.rels, "peak_rss_gib": _vm_hwm_gib()}))
 
