@@ -23,6 +23,7 @@ new records with it, so ``add`` merges exactly as ``build`` does. Only the rows 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import sqlite3
@@ -120,6 +121,23 @@ def text_hash(paper: Paper) -> str:
 
 def _paper_json(paper: Paper) -> str:
     return json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many objects that all stay alive.
+
+    Each full collection scans every live object, so creating 100k records in a big process collects
+    over and over for nothing (a third to a half of the time at 100k papers); nothing is leaked, the
+    collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _keys(paper: Paper) -> list[str]:
@@ -231,7 +249,8 @@ class Workspace:
     def papers(self) -> list[Paper]:
         """Every paper, in ingest order (deterministic)."""
         rows = self.conn.execute("SELECT data FROM papers ORDER BY seq").fetchall()
-        return [Paper.from_dict(json.loads(data)) for (data,) in rows]
+        with _collector_paused():
+            return [Paper.from_dict(json.loads(data)) for (data,) in rows]
 
     def count_papers(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0])
@@ -251,7 +270,7 @@ class Workspace:
 
         The report counts the given records: new, merged into a stored record, or changing nothing.
         """
-        with self.transaction():
+        with self.transaction(), _collector_paused():
             given = list(papers)
             report = self._store(merge_all([*self.papers(), *given]))
         changed = report.new + report.merged
