@@ -11,7 +11,8 @@ too) or a corpus paper citing both (co-citation). Each item has a :mod:`specific
   first. ``text`` is the TF-IDF cosine of the two titles + abstracts.
 * Pairs are ranked by ``score = weight + TEXT_WEIGHT * text``: the graph evidence and the plain text
   similarity together, so ties in one are broken by the other, never by id. A pair scoring under
-  :data:`MIN_LINK_SCORE` is not linked; under :data:`MIN_SCORE` it is not a ``similar`` answer either.
+  :data:`MIN_LINK_SCORE`, or whose texts are less alike than :data:`MIN_LINK_TEXT`, is not linked; under
+  :data:`MIN_SCORE` it is not a ``similar`` answer either.
 
 Items a paper has are node ids (``technique:lora``, ``concept:online video stream``) or citation items
 (``work:<paper id>``: the cited work; ``citedby:<paper id>``: a corpus paper citing it). Everything is
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # scipy is imported by the functions that build matrices, not
 __all__ = [
     "MIN_CONCEPTS",
     "MIN_LINK_SCORE",
+    "MIN_LINK_TEXT",
     "MIN_SCORE",
     "TEXT_WEIGHT",
     "Evidence",
@@ -82,6 +84,13 @@ MIN_SCORE = 1.3
 #: The lowest score of a RELATED_TO link: stricter than a ``similar`` answer, because a link is shown on its
 #: own (in views, communities, Cypher) without the ranked list around it.
 MIN_LINK_SCORE = 1.5
+
+#: The lowest text cosine of a RELATED_TO link: specific shared items are not enough when the two abstracts
+#: do not read alike at all. A method family used as a tool in unrelated problems (LoRA in a sticker
+#: generator and in a state-space model, knowledge distillation in ASR and in transfer learning) shares the
+#: item but little else; papers on the same problem share its words. Measured on 40 random links of the
+#: sample judged by hand (docs/links.md): 6 of the 8 unrelated links fell under 0.1, 6 of the 32 related.
+MIN_LINK_TEXT = 0.1
 
 #: ``similar`` also shows answers scoring at least this share of the best answer's score (and at least
 #: :data:`MIN_ANSWER_SCORE`), so a paper whose related work is described in other words still gets some.
@@ -328,7 +337,7 @@ def _shared(evidence: Evidence, spec: Mapping[str, float], a: str, b: str, n_sha
 
 
 def _link(weight: float, text: float, strong: float, concepts: float, shared: list[str]) -> Link:
-    links = strong >= 1 or concepts >= MIN_CONCEPTS
+    links = (strong >= 1 or concepts >= MIN_CONCEPTS) and text >= MIN_LINK_TEXT - 1e-9
     return Link(round(float(weight), 4), round(float(text), 4), shared, bool(links))
 
 
@@ -383,8 +392,9 @@ def related_blocks(
                 continue
             text = (T[idx] @ T[i].T).toarray().ravel()
             score = w + TEXT_WEIGHT * text
-            best = np.lexsort((idx, -text, -score))[:k]
-            best = best[score[best] >= MIN_LINK_SCORE - 1e-9]
+            eligible = (score >= MIN_LINK_SCORE - 1e-9) & (text >= MIN_LINK_TEXT - 1e-9)
+            best = np.lexsort((idx, -text, -score))
+            best = best[eligible[best]][:k]
             chosen[i, : len(best)] = idx[best]
             for j, wj, tj in zip(idx[best], w[best], text[best], strict=True):
                 if j < i and i in chosen[j]:
