@@ -191,7 +191,8 @@ def _v1_workspace(folder: Path, paper: Paper) -> None:
     folder.mkdir()
     with sqlite3.connect(folder / "paperkg.sqlite") as conn:
         conn.executescript(_V1_LAYOUT)
-        conn.execute("INSERT INTO papers VALUES (?, 1, ?, ?)", (paper.id, json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True), "h"))
+        data = json.dumps(paper.to_dict(), ensure_ascii=False, sort_keys=True)  # as paperkg 0.1.0 wrote it
+        conn.execute("INSERT INTO papers VALUES (?, 1, ?, ?)", (paper.id, data, "h"))
         conn.executemany("INSERT INTO paper_keys VALUES (?, ?)", [(k, paper.id) for k in match_keys(paper)])
         conn.execute("INSERT INTO embeddings VALUES ('m', 'one-step', 2, ?)", (np.ones(2, np.float32).tobytes(),))
         conn.execute("INSERT INTO runs(started, command, inputs, stats) VALUES (1.0, 'build', '[]', '{}')")
