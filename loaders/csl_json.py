@@ -25,7 +25,7 @@ from loaders.dates import iso_date, parse_date
 from loaders.errors import RecordError, locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, clean_text, normalize_arxiv
-from loaders.result import LoadResult
+from loaders.result import LoadResult, read_records
 from loaders.textio import load_text_file
 
 _ARXIV_NOTE = re.compile(r"arxiv[:\s]*(?:abs/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
@@ -39,13 +39,8 @@ def load(path: Path) -> LoadResult:
 
 def parse_json(text: str, file: str) -> LoadResult:
     """Parse a list of CSL items (or ``{"items": [...]}``, or one item)."""
-    result = LoadResult()
-    for line, item in json_records(text, file, ("items",), "expected a CSL-JSON list of items"):
-        try:
-            result.add(_paper(item, file, line, result))
-        except RecordError as exc:
-            result.skip(exc.message, file=file, line=line, field=exc.field)
-    return result
+    items = json_records(text, file, ("items",), "expected a CSL-JSON list of items")
+    return read_records(items, file, _paper)
 
 
 def _paper(item: Any, file: str, line: int | None, result: LoadResult) -> Paper | None:

@@ -22,10 +22,10 @@ from typing import Any
 
 from loaders import fields
 from loaders.dates import iso_date, month_number, parse_date
-from loaders.errors import RecordError, excerpt, locate
+from loaders.errors import excerpt, locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, clean_text
-from loaders.result import LoadResult
+from loaders.result import LoadResult, read_records
 from loaders.textio import load_text_file
 
 #: Lines of the page chrome that never belong to an entry (compared after stripping).
@@ -208,13 +208,7 @@ def load_api(path: Path) -> LoadResult:
 def parse_api(text: str, file: str) -> LoadResult:
     """Parse HF papers API JSON: a list of ``{"paper": {...}, ...}`` items, or of paper objects."""
     items = json_records(text, file, (), "expected a JSON list of papers from the Hugging Face papers API")
-    result = LoadResult()
-    for line, item in items:
-        try:
-            result.add(_api_paper(item, file, line, result))
-        except RecordError as exc:
-            result.skip(exc.message, file=file, line=line, field=exc.field)
-    return result
+    return read_records(items, file, _api_paper)
 
 
 def _api_paper(item: Any, file: str, line: int | None, result: LoadResult) -> Paper | None:

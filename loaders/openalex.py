@@ -17,7 +17,7 @@ from loaders.dates import parse_date
 from loaders.errors import RecordError, excerpt, locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, normalize_arxiv, reference_id
-from loaders.result import LoadResult
+from loaders.result import LoadResult, read_records
 from loaders.textio import load_text_file
 
 
@@ -28,13 +28,8 @@ def load(path: Path) -> LoadResult:
 
 def parse_json(text: str, file: str) -> LoadResult:
     """Parse a single work, ``{"results": [...]}`` or a list of works (a bad record is skipped, with a warning)."""
-    result = LoadResult()
-    for line, item in json_records(text, file, ("results",), 'expected an OpenAlex work or {"results": [...]}'):
-        try:
-            result.add(_paper(item, file, line, result))
-        except RecordError as exc:
-            result.skip(exc.message, file=file, line=line, field=exc.field)
-    return result
+    items = json_records(text, file, ("results",), 'expected an OpenAlex work or {"results": [...]}')
+    return read_records(items, file, _paper)
 
 
 def rebuild_abstract(index: Any) -> str:

@@ -14,12 +14,13 @@ one-line account of one input file.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from loaders.atomicio import atomic_write
-from loaders.errors import locate
+from loaders.errors import RecordError, locate
 from loaders.records import Paper
 
 #: The file of an output folder that lists the records the last build/add skipped, one JSON object a line.
@@ -104,6 +105,34 @@ class LoadResult:
         self.skipped.extend(other.skipped)
         self.files.extend(other.files)
         self.merges.extend(other.merges)
+
+
+def read_records(
+    records: Iterable[tuple[int | None, Any]],
+    file: str,
+    read: Callable[[Any, str, int | None, LoadResult], Paper | None],
+    result: LoadResult | None = None,
+) -> LoadResult:
+    """Every loader's record loop: ``read(record, file, line, result)`` for each ``(line, record)`` of ``file``.
+
+    The paper ``read`` returns is kept (``None``: it skipped the record itself); a
+    :class:`~loaders.errors.RecordError` it raises skips that record with its reason and field.
+
+    >>> def titled(record, file, line, result):
+    ...     if not record.get("title"):
+    ...         raise RecordError("missing title", field="title")
+    ...     return Paper.create(record["title"])
+    >>> r = read_records([(1, {"title": "A"}), (2, {})], "p.json", titled)
+    >>> [p.title for p in r.papers], r.warnings
+    (['A'], ["p.json:2: field 'title': missing title; skipped"])
+    """
+    result = LoadResult() if result is None else result
+    for line, record in records:
+        try:
+            result.add(read(record, file, line, result))
+        except RecordError as exc:
+            result.skip(exc.message, file=file, line=line, field=exc.field)
+    return result
 
 
 def write_skipped(skipped: Iterable[Skip], folder: Path) -> Path:

@@ -21,9 +21,9 @@ from typing import Any
 import rispy
 
 from loaders.dates import iso_date, parse_date
-from loaders.errors import InputError, RecordError, locate
+from loaders.errors import InputError, locate
 from loaders.records import Paper, Source, clean_text, first_name_first, normalize_arxiv
-from loaders.result import LoadResult
+from loaders.result import LoadResult, read_records
 from loaders.textio import load_text_file
 
 _RECORD_START = re.compile(r"^[ \t]*TY {2}- ", re.MULTILINE)
@@ -47,13 +47,7 @@ def parse_ris(text: str, file: str) -> LoadResult:
         raise InputError(f"not a readable RIS file: {exc}", file=file) from exc
     starts = [text.count("\n", 0, m.start()) + 1 for m in _RECORD_START.finditer(text)]
     lines: list[int | None] = list(starts) if len(starts) == len(records) else [None] * len(records)
-    result = LoadResult()
-    for line, record in zip(lines, records, strict=True):
-        try:
-            result.add(_paper(record, file, line, result))
-        except RecordError as exc:
-            result.skip(exc.message, file=file, line=line, field=exc.field)
-    return result
+    return read_records(zip(lines, records, strict=True), file, _paper)
 
 
 def _first(record: dict[str, Any], *keys: str) -> str:

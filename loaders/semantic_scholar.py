@@ -20,10 +20,10 @@ from typing import Any
 
 from loaders import fields
 from loaders.dates import parse_date
-from loaders.errors import RecordError, locate
+from loaders.errors import locate
 from loaders.jsonio import json_records
 from loaders.records import Paper, Source, clean_text, reference_id
-from loaders.result import LoadResult
+from loaders.result import LoadResult, read_records
 from loaders.textio import load_text_file
 
 #: Wrappers used by the ``/paper/{id}/citations`` and ``/references`` endpoints.
@@ -40,13 +40,7 @@ def load(path: Path) -> LoadResult:
 def parse_json(text: str, file: str) -> LoadResult:
     """Parse any of the Graph API's paper shapes (a wrong-typed field skips its record, with a warning)."""
     expected = 'expected a Semantic Scholar paper, a list of papers, {"data": [...]} or {"recommendedPapers": [...]}'
-    result = LoadResult()
-    for line, item in json_records(text, file, _LISTS, expected):
-        try:
-            _item(item, file, line, result)
-        except RecordError as exc:
-            result.skip(exc.message, file=file, line=line, field=exc.field)
-    return result
+    return read_records(json_records(text, file, _LISTS, expected), file, _item)
 
 
 def _item(item: Any, file: str, line: int | None, result: LoadResult) -> None:

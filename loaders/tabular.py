@@ -41,7 +41,7 @@ from loaders.records import (
     normalize_arxiv,
     paper_id,
 )
-from loaders.result import LoadResult
+from loaders.result import LoadResult, read_records
 from loaders.textio import load_text_file
 
 #: Accepted column names (lower-cased; spaces, dots, hyphens -> underscores) for each field, preferred first.
@@ -193,14 +193,13 @@ def _column(name: str) -> tuple[str, int] | None:
 
 def papers_from_rows(rows: Iterable[tuple[int | None, Any]], file: str, result: LoadResult) -> LoadResult:
     """Papers from ``(line, {column: value})`` rows, columns mapped by :data:`COLUMNS`; a bad row is skipped."""
-    for line, row in rows:
-        try:
-            if not isinstance(row, dict):
-                raise RecordError(f"expected a JSON object for a paper, found {type(row).__name__}")
-            result.papers.append(_paper(_row(row.items()), file, line, result.warnings))
-        except RecordError as exc:
-            result.skip(exc.message, file=file, line=line, field=exc.field)
-    return result
+    return read_records(rows, file, _row_paper, result)
+
+
+def _row_paper(row: Any, file: str, line: int | None, result: LoadResult) -> Paper:
+    if not isinstance(row, dict):
+        raise RecordError(f"expected a JSON object for a paper, found {type(row).__name__}")
+    return _paper(_row(row.items()), file, line, result.warnings)
 
 
 def _paper(row: dict[str, Any], file: str, line: int | None, warnings: list[str]) -> Paper:
