@@ -305,12 +305,17 @@ def citation_share() -> Statement:
     )
 
 
+#: Name (prefix) of paperkg's GDS projections; the algorithm settings are :class:`~graph.export.graphdb.gds.GdsOptions`.
+GDS_GRAPH_NAME = "paperkg"
+_GDS_GRAPH = {"graph_name": GDS_GRAPH_NAME}
+
+
 def gds_drop_if_exists() -> Statement:
     """Drop the projection ``$graph_name`` if it exists; always one row (``dropped`` is 0 or 1)."""
     return Statement(
         "gds-drop-if-exists",
         "CALL gds.graph.drop($graph_name, false) YIELD graphName\nRETURN count(graphName) AS dropped",
-        {"graph_name": "paperkg"},
+        {**_GDS_GRAPH},
     )
 
 
@@ -322,7 +327,7 @@ def gds_project() -> Statement:
         "CALL gds.graph.project($graph_name, $node_projection, $relationship_projection)\n"
         "YIELD graphName, nodeCount, relationshipCount\n"
         "RETURN graphName, nodeCount, relationshipCount",
-        {"graph_name": "paperkg", "node_projection": labels, "relationship_projection": types},
+        {**_GDS_GRAPH, "node_projection": labels, "relationship_projection": types},
     )
 
 
@@ -334,8 +339,7 @@ def gds_pagerank_write() -> Statement:
         "CALL gds.pageRank.write($graph_name, $config)\n"
         "YIELD nodePropertiesWritten, ranIterations, didConverge\n"
         "RETURN nodePropertiesWritten, ranIterations, didConverge",
-        {"graph_name": "paperkg", "config": {"writeProperty": prop, "maxIterations": 100, "dampingFactor": 0.85,
-                                             "tolerance": 1e-8, "scaler": "L1Norm"}},
+        {**_GDS_GRAPH, "config": {"writeProperty": prop, "tolerance": 1e-8, "scaler": "L1Norm"}},
     )
 
 
@@ -347,7 +351,7 @@ def gds_louvain_write() -> Statement:
         "CALL gds.louvain.write($graph_name, $config)\n"
         "YIELD nodePropertiesWritten, communityCount, modularity\n"
         "RETURN nodePropertiesWritten, communityCount, modularity",
-        {"graph_name": "paperkg", "config": {"writeProperty": prop, "concurrency": 1}},
+        {**_GDS_GRAPH, "config": {"writeProperty": prop}},
     )
 
 
@@ -359,7 +363,7 @@ def gds_betweenness_write() -> Statement:
         "CALL gds.betweenness.write($graph_name, $config)\n"
         "YIELD nodePropertiesWritten, centralityDistribution\n"
         "RETURN nodePropertiesWritten, centralityDistribution.max AS max",
-        {"graph_name": "paperkg", "config": {"writeProperty": prop}},
+        {**_GDS_GRAPH, "config": {"writeProperty": prop}},
     )
 
 
@@ -437,7 +441,7 @@ def _gds_stream_preset(
         f"RETURN {returns}"
     )
     labels, types = gds_projection(LINKS)
-    defaults = {"graph_name": f"paperkg-{name}", "node_projection": labels, "relationship_projection": types}
+    defaults = {"graph_name": f"{GDS_GRAPH_NAME}-{name}", "node_projection": labels, "relationship_projection": types}
     config = {**gds_algorithm_config(LINKS), **params.pop("algorithm_config", {})}
     return Preset(name, description, cypher, {**defaults, "algorithm_config": config, **params})
 

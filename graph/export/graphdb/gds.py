@@ -34,14 +34,12 @@ from graph.errors import PaperkgError
 from graph.export.graphdb import cypher
 from graph.export.graphdb.load import Neo4jSettings, open_driver, unavailable_error
 
-DEFAULT_GRAPH_NAME = "paperkg"
-
 
 @dataclass(frozen=True)
 class GdsOptions:
     """Projection name prefix, PageRank settings, Louvain threads, betweenness sampling (as in memory)."""
 
-    graph_name: str = DEFAULT_GRAPH_NAME
+    graph_name: str = cypher.GDS_GRAPH_NAME
     max_iterations: int = 100
     damping_factor: float = 0.85
     concurrency: int = 1
