@@ -12,7 +12,7 @@ from neo4j_graph import sample_graph
 
 from graph import schema
 from graph.errors import InputError
-from graph.export.graphdb.bulk import ARRAY_DELIMITER, write_bulk_import
+from graph.export.graphdb.bulk import ARRAY_DELIMITER_OPTION, write_bulk_import
 from graph.export.graphdb.rows import graph_counts
 
 HEADER_FIELD = re.compile(
@@ -80,7 +80,7 @@ def test_values_survive_quotes_newlines_and_arrays(bulk: dict[str, Path]) -> Non
     _, papers = read(bulk["nodes_Paper.csv"])
     slim = next(row for row in papers if row["id:ID(Paper)"] == "arxiv:2407.00001")
     assert slim["abstract"] == 'One-step "rectified flow"\nwith distillation; fast.'
-    assert slim["sources:string[]"] == "a.txt:3;b.json:1"
+    assert slim["sources:string[]"] == "a.txt:3\x1fb.json:1"
     assert slim["year:int"] == "2024" and float(slim["pagerank:float"]) == 0.31
     uniter = next(row for row in papers if row["id:ID(Paper)"] == "arxiv:2407.00003")
     assert uniter["abstract"] == "" and uniter["upvotes:int"] == ""
@@ -89,7 +89,7 @@ def test_values_survive_quotes_newlines_and_arrays(bulk: dict[str, Path]) -> Non
 def test_readme_gives_the_exact_import_command(bulk: dict[str, Path]) -> None:
     text = bulk["README.md"].read_text(encoding="utf-8")
     assert "neo4j-admin database import full --overwrite-destination" in text
-    assert f'--array-delimiter="{ARRAY_DELIMITER}"' in text and "--multiline-fields=true" in text
+    assert f"--array-delimiter={ARRAY_DELIMITER_OPTION}" in text and "--multiline-fields=true" in text
     for name in bulk:
         if name.endswith(".csv"):
             assert f"={name}" in text and f"=/import/{name}" in text
@@ -103,9 +103,18 @@ def test_schema_script_creates_constraints_for_every_label(bulk: dict[str, Path]
     assert "CREATE FULLTEXT INDEX paper_text" in script
 
 
+def test_semicolons_in_list_items_are_kept(G: nx.MultiDiGraph, tmp_path: Path) -> None:
+    G = G.copy()
+    G.nodes["concept:one-step"]["aliases"] = ["one;step", "1-step"]
+    files = {p.name: p for p in write_bulk_import(G, tmp_path)}
+    _, concepts = read(files["nodes_Concept.csv"])
+    row = next(r for r in concepts if r["key:ID(Concept)"] == "one-step")
+    assert row["aliases:string[]"].split("\x1f") == ["one;step", "1-step"]
+
+
 def test_array_element_with_the_delimiter_is_reported(G: nx.MultiDiGraph, tmp_path: Path) -> None:
     G = G.copy()
-    G.nodes["concept:one-step"]["aliases"] = ["one;step"]
+    G.nodes["concept:one-step"]["aliases"] = ["one\x1fstep"]
     with pytest.raises(InputError, match=r"concept:one-step: field 'aliases'"):
         write_bulk_import(G, tmp_path)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 
@@ -24,7 +24,12 @@ from graph.export.graphdb.rows import GraphRows
 from graph.schema import NODES, RELATIONSHIPS, STRING, STRING_LIST
 from loaders.atomicio import atomic_open, atomic_write
 
-ARRAY_DELIMITER = ";"
+#: Between the items of a list property. The ASCII unit separator: the loaders strip control characters
+#: from every text, so no title, alias or name holds it, whereas ";" turns up in aliases and file names.
+ARRAY_DELIMITER = "\x1f"
+
+#: How ``neo4j-admin --array-delimiter`` names it (it takes one character, or ``U+XXXX``).
+ARRAY_DELIMITER_OPTION = "U+001F"
 
 
 def _typed(prop: str, typ: str) -> str:
@@ -55,10 +60,10 @@ def relationship_header(rel_type: str) -> list[str]:
 
 
 def cell(value: Any, typ: str, where: str, prop: str) -> str:
-    """One CSV cell: empty for a missing value, ``;``-joined for lists, ``repr`` for floats.
+    """One CSV cell: empty for a missing value, :data:`ARRAY_DELIMITER`-joined lists, ``repr`` for floats.
 
-    >>> cell(["a b", "c"], "string[]", "concept:x", "aliases"), cell(0.25, "float", "paper:x", "pagerank")
-    ('a b;c', '0.25')
+    >>> cell(["a;b", "c"], "string[]", "concept:x", "aliases"), cell(0.25, "float", "paper:x", "pagerank")
+    ('a;b\x1fc', '0.25')
     """
     if value is None:
         return ""
@@ -74,10 +79,20 @@ def cell(value: Any, typ: str, where: str, prop: str) -> str:
     return str(value)
 
 
+def csv_writer(handle: IO[str]) -> Any:
+    """The CSV writer of every bulk file. CRLF row ends (RFC 4180, which neo4j-admin reads) make the csv module
+    quote each cell holding a CR or LF, so a bare carriage return in a title stays inside its cell.
+
+    >>> import io; buffer = io.StringIO(); csv_writer(buffer).writerow(["a\rb", "c"]); buffer.getvalue()
+    '"a\\rb",c\\r\\n'
+    """
+    return csv.writer(handle, lineterminator="\r\n")
+
+
 def write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
     """Write ``header`` and ``rows`` to ``path`` atomically (rows may be a generator: streamed)."""
     with atomic_open(path, "w", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv_writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
     return path
@@ -130,7 +145,7 @@ def import_command(prefix: str = "") -> str:
     parts = ["neo4j-admin database import full --overwrite-destination"]
     parts += [f"--nodes={prefix}{node_file(spec.label)}" for spec in NODES.values()]
     parts += [f"--relationships={prefix}{relationship_file(rel)}" for rel in RELATIONSHIPS]
-    parts += [f'--array-delimiter="{ARRAY_DELIMITER}"', "--multiline-fields=true", "neo4j"]
+    parts += [f"--array-delimiter={ARRAY_DELIMITER_OPTION}", "--multiline-fields=true", "neo4j"]
     return " \\\n  ".join(parts)
 
 

@@ -4,7 +4,7 @@
 extractions are read from ``DIR/paperkg.sqlite`` in id order, a chunk at a time, and every node and
 relationship row is written to the files of :mod:`graph.export.graphdb.bulk` (same headers, same cells) as
 it is made. The rules are the in-memory build's own (:mod:`graph.build`'s helpers, :func:`graph.names.
-mention_citations`, :func:`loaders.records.resolve_references`) and RELATED_TO comes from
+mention_citations`, the reference resolution of :func:`loaders.records.resolve_references`) and RELATED_TO comes from
 :func:`graph.relatedness.related_blocks`, the function behind :func:`~graph.relatedness.related_pairs`, one
 block of papers at a time. So the rows equal those :func:`~graph.export.graphdb.bulk.write_bulk_import`
 writes from the build's graph, except the analysis columns (``pagerank``, ``community``, ``betweenness``,
@@ -59,7 +59,7 @@ from graph.relatedness import (
 from graph.specificity import specificity
 from graph.store import Workspace
 from graph.techniques import Vocabulary
-from loaders.records import Paper, clean_text, normalize_title, resolve_references
+from loaders.records import Paper, clean_text, match_keys, normalize_title
 
 __all__ = ["CHUNK", "Tally", "last_build_options", "stream_bulk_import"]
 
@@ -106,12 +106,10 @@ class _Files:
             self._open(stack, out / bulk.relationship_file(rel), rel, bulk.relationship_header(rel))
 
     def _open(self, stack: ExitStack, path: Path, name: str, header: list[str]) -> None:
-        import csv
-
         from loaders.atomicio import atomic_open
 
         handle = cast(IO[str], stack.enter_context(atomic_open(path, "w", newline="")))
-        self.writers[name] = csv.writer(handle, lineterminator="\n")
+        self.writers[name] = bulk.csv_writer(handle)
         self.writers[name].writerow(header)
         self.paths.append(path)
         self.tally.add(name, 0)
@@ -153,19 +151,38 @@ def _lean(paper: Paper) -> Paper:
 
 
 def _citations(conn: sqlite3.Connection, use_mentions: bool) -> _Citations:
-    rows = conn.execute("SELECT data FROM papers ORDER BY seq")
-    lean = resolve_references([_lean(Paper.from_dict(json.loads(data))) for (data,) in rows])
+    """One pass over the records in ingest order: the names each introduces, and its references resolved as
+    :func:`loaders.records.resolve_references` resolves them (the first record holding a match key is the one
+    it names). Inferred citations (:func:`graph.names.mention_citations`) compare every abstract with every
+    name: only when they are on are the records (ids, titles, dates, abstracts) held for that pass."""
+    alias: dict[str, str] = {}
+    raw: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
+    held: list[Paper] = []
+    for (data,) in conn.execute("SELECT data FROM papers ORDER BY seq"):
+        paper = Paper.from_dict(json.loads(data))
+        for key in [*match_keys(paper), paper.id]:
+            alias.setdefault(key, paper.id)
+        raw[paper.id], titles[paper.id] = paper.references, paper.title
+        found[paper.id] = _method_concepts([paper])[paper.id]
+        if use_mentions:
+            held.append(_lean(paper))
+    references = {}
+    for pid in list(raw):
+        resolved = (alias.get(ref, ref) for ref in raw.pop(pid))
+        references[pid] = [ref for ref in dict.fromkeys(resolved) if ref != pid]
+    del alias
     mentions: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for citing, cited, name in mention_citations(lean) if use_mentions else []:
+    for citing, cited, name in mention_citations(held):
         mentions[citing].append((cited, name))
-    methods = _method_concepts(lean)
-    ids = sorted(methods)
+    ids = sorted(titles)
     return _Citations(
         ids=ids,
-        references={p.id: p.references for p in lean},
+        references=references,
         mentions=dict(mentions),
-        methods={pid: methods[pid] for pid in ids if methods[pid]},  # in id order, as the build reads them
-        titles={p.id: p.title for p in lean},
+        methods={pid: found[pid] for pid in ids if found[pid]},  # in id order, as the build reads them
+        titles=titles,
     )
 
 
