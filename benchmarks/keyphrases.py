@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graph.concepts.cache import MemoryEmbeddingCache
 from graph.concepts.evaluation import candidate_recall, macro_f1
-from graph.concepts.extractors import EXTRACTORS, make_ranker
+from graph.concepts.extractors import EXTRACTORS, KeyphraseOptions, make_ranker
 from graph.concepts.features import group_candidates
 from graph.concepts.model import resolve_device
 from graph.concepts.ranking import WEIGHTS, ConceptExtractor
@@ -97,7 +97,7 @@ def run_bench(path: Path, args: argparse.Namespace, device: str) -> None:
     print(f"{'extractor':<14} {'F1@5':>6} {'F1@10':>6} {'docs/s':>8} {'docs/CPU-s':>10} {'load s':>7}")
     for name in args.extractors.split(","):
         started = time.perf_counter()
-        ranker = make_ranker(name, 10, device, args.batch_size, cache=MemoryEmbeddingCache())
+        ranker = make_ranker(KeyphraseOptions(name, 10, device, args.batch_size), cache=MemoryEmbeddingCache())
         loaded, cpu = time.perf_counter(), time.process_time()
         ranked = ranker(docs)
         seconds, cpu_seconds = time.perf_counter() - loaded, time.process_time() - cpu

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from graph.analysis import Explanation, Ranked, Similar
+    from graph.concepts.extractors import KeyphraseOptions
     from graph.export.graphdb.gds import GdsOptions, GdsReport
     from graph.export.graphdb.load import LoadReport, Neo4jSettings
     from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, write_outputs
@@ -40,6 +41,7 @@ __all__ = [
     "GRAPH_FILE",
     "VIEW_BUDGET",
     "BuildSummary",
+    "KeyphraseOptions",
     "PipelineOptions",
     "add",
     "analyze_neo4j",
@@ -76,6 +78,10 @@ def __getattr__(name: str) -> Any:
         from graph import pipeline
 
         return getattr(pipeline, name)
+    if name == "KeyphraseOptions":
+        from graph.concepts.extractors import KeyphraseOptions
+
+        return KeyphraseOptions
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -148,20 +154,13 @@ def remove(
     return titles, remove_papers(ids, out, options or PipelineOptions())
 
 
-def keyphrases(
-    input_path: str | Path,
-    out: TextIO,
-    top: int = 10,
-    extractor: str = "paperkg",
-    device: str = "auto",
-    batch_size: int = 64,
-    model: str | None = None,
-    progress: bool = False,
-) -> int:
-    """`paperkg concepts`: write ``{"id", "keyphrases"}`` JSON lines for a JSONL file of id/title/abstract."""
+def keyphrases(input_path: str | Path, out: TextIO, options: KeyphraseOptions | None = None) -> int:
+    """`paperkg concepts`: write ``{"id", "keyphrases"}`` JSON lines for a JSONL file of id/title/abstract
+    (``options``: :class:`KeyphraseOptions`, default the paperkg extractor); returns the document count."""
+    from graph.concepts.extractors import KeyphraseOptions
     from graph.concepts.jsonl import write_keyphrases
 
-    return write_keyphrases(Path(input_path), out, top, extractor, device, batch_size, model, progress)
+    return write_keyphrases(Path(input_path), out, options or KeyphraseOptions())
 
 
 def load_graph(out: str | Path = DEFAULT_OUT) -> nx.MultiDiGraph:

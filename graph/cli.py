@@ -16,7 +16,7 @@ import click
 
 from graph import __version__, api
 from graph.build import BuildOptions
-from graph.defaults import SEED
+from graph.defaults import BATCH_SIZE, SEED, TOP_CONCEPTS
 from graph.errors import PaperkgError
 from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
 from loaders.detect import FORMATS as INPUT_FORMATS
@@ -91,14 +91,14 @@ def pipeline_options(fn: Any) -> Any:
         click.option(
             "--batch-size",
             type=click.IntRange(1),
-            default=64,
+            default=BATCH_SIZE,
             show_default=True,
             help="Texts per embedding batch.",
         ),
         click.option(
             "--top-concepts",
             type=click.IntRange(1),
-            default=10,
+            default=TOP_CONCEPTS,
             show_default=True,
             help="Concepts kept per paper.",
         ),
@@ -564,7 +564,7 @@ def view(
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Keyphrases per document.")
+@click.option("--top", type=click.IntRange(1), default=TOP_CONCEPTS, show_default=True, help="Keyphrases per document.")
 @click.option(
     "--extractor",
     type=click.Choice(["paperkg", "keybert-plain", "yake"]),
@@ -573,7 +573,9 @@ def view(
     help="paperkg's extractor, plain KeyBERT (baseline) or YAKE (needs `pip install yake`).",
 )
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Texts per encoder batch.")
+@click.option(
+    "--batch-size", type=click.IntRange(1), default=BATCH_SIZE, show_default=True, help="Texts per encoder batch."
+)
 @click.option("--model", default=None, help="sentence-transformers folder or cached name [all-MiniLM-L6-v2].")
 @click.pass_context
 def concepts(
@@ -581,7 +583,8 @@ def concepts(
 ) -> None:
     """Keyphrases of each {"id", "title", "abstract"} line of INPUT.jsonl, as JSON lines on stdout."""
     progress = not ctx.find_root().params.get("quiet")
-    api.keyphrases(input_path, sys.stdout, top, extractor, device, batch_size, model, progress)
+    options = api.KeyphraseOptions(extractor, top, device, batch_size, model, progress=progress)
+    api.keyphrases(input_path, sys.stdout, options)
 
 
 def main(argv: list[str] | None = None) -> None:

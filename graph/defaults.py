@@ -10,6 +10,11 @@ from __future__ import annotations
 #: input and options always give the same graph, communities and files.
 SEED = 42
 
+#: Texts per embedding-model batch (concept extraction and ``paperkg concepts``).
+BATCH_SIZE = 64
+#: Concepts kept per paper (``--top-concepts``) and keyphrases per document (``paperkg concepts --top``).
+TOP_CONCEPTS = 10
+
 #: Most nodes on an overview or community view page (vis-network stays fluid; more are aggregated away).
 VIEW_BUDGET = 1500
 #: Most nodes on a focus view page: a neighbourhood a reader can follow.

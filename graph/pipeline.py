@@ -26,7 +26,7 @@ from graph import __version__
 from graph import techniques as techniques_module
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
-from graph.defaults import SEED
+from graph.defaults import BATCH_SIZE, SEED, TOP_CONCEPTS
 from graph.export.files import write_graph_files
 from graph.export.graphdb.bulk import write_bulk_import
 from graph.export.report import write_report
@@ -64,8 +64,8 @@ class PipelineOptions:
 
     model: str | None = None
     device: str = "auto"
-    batch_size: int = 64
-    top_concepts: int = 10
+    batch_size: int = BATCH_SIZE
+    top_concepts: int = TOP_CONCEPTS
     techniques: Sequence[Path] = ()
     graph: BuildOptions = field(default_factory=BuildOptions)
     seed: int = SEED

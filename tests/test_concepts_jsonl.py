@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.concepts.extractors import KeyphraseOptions
 from graph.concepts.jsonl import read_documents, write_keyphrases
 from graph.errors import InputError
 
@@ -52,7 +53,7 @@ def test_keyphrases_are_written_one_line_per_document_in_input_order(tmp_path: P
         json.dumps({"id": "d1", "title": "Graph neural networks", "abstract": "Message passing on graphs."}),
     )
     out = io.StringIO()
-    assert write_keyphrases(path, out, top=3, extractor="paperkg", device="cpu", batch_size=8, model=None) == 2
+    assert write_keyphrases(path, out, KeyphraseOptions(top=3, device="cpu", batch_size=8)) == 2
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [row["id"] for row in rows] == ["d2", "d1"]
     assert rows[0]["keyphrases"][0].lower().startswith("rectified flow")

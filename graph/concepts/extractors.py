@@ -9,12 +9,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph.concepts.cache import EmbeddingCache
 from graph.concepts.features import document_text
 from graph.concepts.model import load_model, resolve_device
 from graph.concepts.ranking import ConceptExtractor, Doc
+from graph.defaults import BATCH_SIZE, TOP_CONCEPTS
 from graph.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -26,38 +28,46 @@ EXTRACTORS = ("paperkg", "keybert-plain", "yake")
 Ranker = Callable[[Sequence[Doc]], dict[str, list[str]]]
 
 
-def make_ranker(
-    extractor: str = "paperkg",
-    top: int = 10,
-    device: str = "auto",
-    batch_size: int = 64,
-    model: str | None = None,
-    cache: EmbeddingCache | None = None,
-    progress: bool = False,
-) -> Ranker:
-    """A ready extractor (model loaded): call it with ``(id, title, abstract)`` tuples."""
-    if extractor == "paperkg":
-        concept = ConceptExtractor(model, device, batch_size, top, cache=cache, progress=progress)
+@dataclass(frozen=True)
+class KeyphraseOptions:
+    """Options of ``paperkg concepts``: which extractor, keyphrases per document, and the embedding model's
+    name, device and batch size; ``progress``: a progress bar (on a terminal only).
+
+    >>> KeyphraseOptions(extractor="yake", top=5)
+    KeyphraseOptions(extractor='yake', top=5, device='auto', batch_size=64, model=None, progress=False)
+    """
+
+    extractor: str = "paperkg"
+    top: int = TOP_CONCEPTS
+    device: str = "auto"
+    batch_size: int = BATCH_SIZE
+    model: str | None = None
+    progress: bool = False
+
+
+def make_ranker(options: KeyphraseOptions, cache: EmbeddingCache | None = None) -> Ranker:
+    """A ready extractor (model loaded): call it with ``(id, title, abstract)`` tuples.
+
+    >>> make_ranker(KeyphraseOptions(extractor="rake"))
+    Traceback (most recent call last):
+    ...
+    graph.errors.ConfigError: extractor 'rake' is not one of paperkg, keybert-plain, yake
+    """
+    top = options.top
+    if options.extractor == "paperkg":
+        concept = ConceptExtractor(
+            options.model, options.device, options.batch_size, top, cache=cache, progress=options.progress
+        )
         concept.embedder  # noqa: B018 - loads the model now, not during the first extract
         return lambda docs: {doc_id: [h.surface for h in hits] for doc_id, hits in concept.extract(docs).items()}
-    if extractor == "keybert-plain":
+    if options.extractor == "keybert-plain":
         from keybert import KeyBERT
 
-        keybert = KeyBERT(model=load_model(model, resolve_device(device)))
+        keybert = KeyBERT(model=load_model(options.model, resolve_device(options.device)))
         return lambda docs: keybert_plain(keybert, docs, top)
-    if extractor == "yake":
+    if options.extractor == "yake":
         return lambda docs: yake_keyphrases(docs, top)
-    raise ConfigError(f"extractor {extractor!r} is not one of {', '.join(EXTRACTORS)}")
-
-
-def rank_keyphrases(
-    docs: Sequence[Doc], extractor: str = "paperkg", top: int = 10, **options: Any
-) -> dict[str, list[str]]:
-    """Ranked keyphrases (at most ``top``) of each ``(id, title, abstract)``, keyed by id.
-
-    ``options`` are those of :func:`make_ranker` (device, batch_size, model, cache, progress).
-    """
-    return make_ranker(extractor, top, **options)(docs)
+    raise ConfigError(f"extractor {options.extractor!r} is not one of {', '.join(EXTRACTORS)}")
 
 
 def keybert_plain(keybert: KeyBERT, docs: Sequence[Doc], top: int) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from graph.concepts.extractors import make_ranker
+from graph.concepts.extractors import KeyphraseOptions, make_ranker
 from graph.concepts.ranking import Doc
 from graph.errors import InputError
 
@@ -74,19 +74,10 @@ def read_documents(path: Path) -> list[Doc]:
     return docs
 
 
-def write_keyphrases(
-    in_path: Path,
-    out: TextIO,
-    top: int,
-    extractor: str = "paperkg",
-    device: str = "auto",
-    batch_size: int = 64,
-    model: str | None = None,
-    progress: bool = False,
-) -> int:
+def write_keyphrases(in_path: Path, out: TextIO, options: KeyphraseOptions) -> int:
     """Write the ranked keyphrases of every document of ``in_path`` to ``out``; returns the document count."""
     docs = read_documents(in_path)
-    ranked = make_ranker(extractor, top, device, batch_size, model, progress=progress)(docs) if docs else {}
+    ranked = make_ranker(options)(docs) if docs else {}
     for doc_id, _, _ in docs:
         out.write(json.dumps({"id": doc_id, "keyphrases": ranked[doc_id]}, ensure_ascii=False) + "\n")
     return len(docs)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from graph.concepts.cache import EmbeddingCache, MemoryEmbeddingCache
+from graph.defaults import BATCH_SIZE
 from graph.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class Embedder:
         model: SentenceTransformer,
         name: str,
         cache: EmbeddingCache | None = None,
-        batch_size: int = 64,
+        batch_size: int = BATCH_SIZE,
         progress: bool = False,
     ) -> None:
         self.model = model

@@ -26,6 +26,7 @@ from graph.concepts.duplicates import first_distinct
 from graph.concepts.features import SIGNALS, DocCandidates, default_rules, document_text, group_candidates
 from graph.concepts.model import Embedder, check_device, load_model, model_name, resolve_device
 from graph.concepts.rules import ConceptRules
+from graph.defaults import BATCH_SIZE, TOP_CONCEPTS
 from graph.errors import ConfigError
 from graph.extraction import ConceptHit
 
@@ -119,8 +120,8 @@ class ConceptExtractor:
         self,
         model: str | None = None,
         device: str = "auto",
-        batch_size: int = 64,
-        top_n: int = 10,
+        batch_size: int = BATCH_SIZE,
+        top_n: int = TOP_CONCEPTS,
         diversity: str | None = None,
         cache: EmbeddingCache | None = None,
         progress: bool = False,
