@@ -150,7 +150,10 @@ def specificities(G: nx.MultiDiGraph, terms_of: Mapping[str, set[str]]) -> dict[
 
 def _louvain(U: nx.Graph, resolution: float, seed: int) -> list[list[str]]:
     """Louvain communities; papers without links are single communities (Louvain is run without them)."""
-    linked = U.subgraph(n for n in U if U.degree(n)).copy()
+    # Built in U's own order: a subgraph view of a small node subset iterates a set (hash-seed order), and
+    # Louvain's result depends on the order it visits nodes, so two runs would differ.
+    linked = nx.Graph()
+    linked.add_edges_from(U.edges(data=True))
     found = nx.community.louvain_communities(linked, weight="weight", resolution=resolution, seed=seed)
     return [sorted(c) for c in found] + [[n] for n in U if not U.degree(n)]
 
