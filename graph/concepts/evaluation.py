@@ -4,7 +4,7 @@ Both predictions and gold are lower-cased, split into alphanumeric tokens, Porte
 ``PorterStemmer``, which needs no data download) and joined with one space. A prediction matches when its
 normalised string equals a gold one; duplicate predictions count once (the first is kept). F1@k takes
 precision over k (even if fewer were predicted) and recall over all gold phrases; figures are macro
-averages over documents, in percent.
+averages over documents, in percent. nltk is an optional dependency (``pip install 'paperkg[evaluation]'``).
 
 >>> round(f1_at_k(["neural networks", "Neural-Network", "graph"], ["neural network", "trees"], k=2), 3)
 0.5
@@ -16,13 +16,18 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from graph.errors import ConfigError
+
 _ALNUM = re.compile(r"[a-z0-9]+")
 
 
 @lru_cache(maxsize=1)
 def _stemmer():  # nltk has no type hints
-    from nltk.stem import PorterStemmer
-
+    """nltk's Porter stemmer; nltk is the optional ``evaluation`` extra, so without it this says how to add it."""
+    try:
+        from nltk.stem import PorterStemmer
+    except ImportError as exc:
+        raise ConfigError("keyphrase scoring needs nltk: pip install 'paperkg[evaluation]'") from exc
     return PorterStemmer()
 
 
