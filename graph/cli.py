@@ -16,7 +16,7 @@ import click
 
 from graph import __version__, api
 from graph.build import BuildOptions
-from graph.defaults import BATCH_SIZE, SEED, TOP_CONCEPTS
+from graph.defaults import BATCH_SIZE, GDS_CONCURRENCY, SEED, TOP_CONCEPTS
 from graph.errors import PaperkgError
 from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
 from loaders.detect import FORMATS as INPUT_FORMATS
@@ -351,7 +351,7 @@ def query(
 @click.option(
     "--concurrency",
     type=click.IntRange(1),
-    default=1,
+    default=GDS_CONCURRENCY,
     show_default=True,
     help="GDS threads for Louvain (1: reproducible communities).",
 )

@@ -15,6 +15,9 @@ BATCH_SIZE = 64
 #: Concepts kept per paper (``--top-concepts``) and keyphrases per document (``paperkg concepts --top``).
 TOP_CONCEPTS = 10
 
+#: Threads of Neo4j GDS Louvain (``paperkg analyze --concurrency``); 1 keeps communities reproducible.
+GDS_CONCURRENCY = 1
+
 #: Most nodes on an overview or community view page (vis-network stays fluid; more are aggregated away).
 VIEW_BUDGET = 1500
 #: Most nodes on a focus view page: a neighbourhood a reader can follow.

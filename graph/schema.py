@@ -49,12 +49,12 @@ class NodeSpec:
 
 @dataclass(frozen=True)
 class RelSpec:
-    """One relationship type: endpoints' kinds, direction and typed properties."""
+    """One relationship type: endpoints' kinds and typed properties (all are stored directed; RELATED_TO,
+    undirected in meaning, is stored once in the orientation of :func:`related_pair`)."""
 
     type: str
     start: str
     end: str
-    directed: bool = True
     properties: dict[str, str] = field(default_factory=dict)
 
 
@@ -128,9 +128,7 @@ RELATIONSHIPS: dict[str, RelSpec] = {
         RelSpec(HAS_CONCEPT, PAPER, CONCEPT, properties={"score": FLOAT, "rank": INT}),
         RelSpec(USES_TECHNIQUE, PAPER, TECHNIQUE, properties={"evidence": STRING, "role": STRING}),
         RelSpec(CITES, PAPER, PAPER, properties={"via": STRING, "evidence": STRING}),
-        RelSpec(
-            RELATED_TO, PAPER, PAPER, directed=False, properties={"weight": FLOAT, "text": FLOAT, "shared": STRING_LIST}
-        ),
+        RelSpec(RELATED_TO, PAPER, PAPER, properties={"weight": FLOAT, "text": FLOAT, "shared": STRING_LIST}),
         RelSpec(SUBTYPE_OF, TECHNIQUE, TECHNIQUE),
         RelSpec(AUTHORED, AUTHOR, PAPER, properties={"position": INT}),
     )

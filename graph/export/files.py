@@ -45,6 +45,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from graph import schema
+from graph.access import display_name
 from graph.analysis import AnalysisResult
 from loaders.atomicio import atomic_open, atomic_write
 
@@ -206,7 +207,8 @@ def _write_gexf(G: nx.MultiDiGraph, path: Path) -> Path:
         fh.write("<nodes>\n")
         for node, data in G.nodes(data=True):
             attrs = _gexf_node_attrs(node, data)
-            label = attrs.pop("label", None) or data.get("title") or data.get("name") or node
+            attrs.pop("label", None)
+            label = display_name(G, node)
             fh.write(f"<node id={_attr(node)} label={_attr(label)}>{_attvalues(attrs, node_ids)}</node>\n")
         fh.write("</nodes>\n<edges>\n")
         for i, (u, v, data) in enumerate(G.edges(data=True)):

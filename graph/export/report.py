@@ -19,7 +19,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph import schema
-from graph.access import nodes_of_kind
+from graph.access import display_name, nodes_of_kind
 from graph.analysis import AnalysisResult
 from graph.analysis.communities import UNCLUSTERED
 from graph.analysis.projection import CITATIONS, LINKS, MIN_CITATION_SHARE
@@ -44,11 +44,6 @@ class Block:
     items: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
-
-
-def _name(G: nx.MultiDiGraph, node: str) -> str:
-    data = G.nodes[node]
-    return str(data.get("title") or data.get("label") or data.get("name") or node)
 
 
 def _year(G: nx.MultiDiGraph, node: str) -> str:
@@ -147,7 +142,7 @@ def _communities(G: nx.MultiDiGraph, analysis: AnalysisResult) -> list[Block]:
     for c in shown:
         items = [
             c.about,
-            "central papers: " + "; ".join(_name(G, p) for p in c.top_papers[:5]),
+            "central papers: " + "; ".join(display_name(G, p) for p in c.top_papers[:5]),
             f"techniques: {', '.join(c.top_techniques) or '—'}",
             f"distinctive concepts: {', '.join(c.top_concepts) or '—'}",
         ]

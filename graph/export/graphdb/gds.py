@@ -29,7 +29,7 @@ from neo4j import Session
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.analysis.projection import CITATIONS, LINKS, MIN_CITATION_SHARE, Projection
-from graph.defaults import SEED
+from graph.defaults import GDS_CONCURRENCY, SEED
 from graph.errors import PaperkgError
 from graph.export.graphdb import cypher
 from graph.export.graphdb.load import Neo4jSettings, open_driver, unavailable_error
@@ -42,7 +42,7 @@ class GdsOptions:
     graph_name: str = cypher.GDS_GRAPH_NAME
     max_iterations: int = 100
     damping_factor: float = 0.85
-    concurrency: int = 1
+    concurrency: int = GDS_CONCURRENCY
     betweenness_exact_max: int = 2000
     betweenness_samples: int = 500
     seed: int = SEED
