@@ -46,6 +46,7 @@ def test_blank_lines_are_skipped_and_ids_become_strings(tmp_path: Path) -> None:
     assert read_documents(path) == [("1", "T", "A"), ("x", "", "B")]
 
 
+@pytest.mark.slow
 def test_keyphrases_are_written_one_line_per_document_in_input_order(tmp_path: Path) -> None:
     path = write(
         tmp_path,

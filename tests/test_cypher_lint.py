@@ -2,7 +2,8 @@
 
 The linter is the npm package ``@neo4j-cypher/language-support`` (the engine of Neo4j's editors),
 driven by ``tests/cypher_lint/lint.mjs``; procedure signatures (GDS, APOC, db.*) come from the registry
-the package ships, recorded from a real server. No Neo4j server is needed. Select with ``pytest -k cypher``.
+the package ships, recorded from a real server. No Neo4j server is needed, but node runs: the linting tests
+are in the slow tier (``pytest -m slow -k cypher``).
 """
 
 from __future__ import annotations
@@ -91,11 +92,13 @@ def test_cypher_statement_names_are_unique() -> None:
     assert len(names) == len(set(names))
 
 
+@pytest.mark.slow
 def test_cypher_every_shipped_statement_is_clean(shipped_diagnostics: dict[str, list[dict[str, Any]]]) -> None:
     problems = {name: diags for name, diags in shipped_diagnostics.items() if diags}
     assert problems == {}
 
 
+@pytest.mark.slow
 def test_cypher_loader_covers_every_label_and_type(shipped_diagnostics: dict[str, list[dict[str, Any]]]) -> None:
     for spec in NODES.values():
         assert f"merge-{spec.label}" in shipped_diagnostics
@@ -104,10 +107,12 @@ def test_cypher_loader_covers_every_label_and_type(shipped_diagnostics: dict[str
         assert f"merge-{rel}" in shipped_diagnostics
 
 
+@pytest.mark.slow
 def test_cypher_presets_are_linted(shipped_diagnostics: dict[str, list[dict[str, Any]]]) -> None:
     assert {f"preset-{name}" for name in cypher.PRESETS} <= set(shipped_diagnostics)
 
 
+@pytest.mark.slow
 def test_cypher_linter_flags_broken_statements(linted: dict[str, list[dict[str, Any]]]) -> None:
     assert any(d["severity"] == "error" and "Invalid input" in d["message"] for d in linted["broken-syntax"])
     assert any("Variable `q` not defined" in d["message"] for d in linted["broken-undefined-variable"])
