@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from test_build_fixtures import ATTENTION, BLIP, IMPROVING, SLIMFLOW, UNITER, VILT, build
+from build_fixtures import ATTENTION, BLIP, IMPROVING, SLIMFLOW, UNITER, VILT, build
 
 from graph import schema
 from graph.analysis import analyze, explain, resolve_paper, similar, top

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from build_fixtures import build
 from click.testing import CliRunner
-from test_build_fixtures import build
 
 from graph.analysis import analyze
 from graph.cli import cli

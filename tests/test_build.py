@@ -9,7 +9,7 @@ import random
 
 import networkx as nx
 import pytest
-from test_build_fixtures import (
+from build_fixtures import (
     ATTENTION,
     BLIP,
     CONSISTENCY,

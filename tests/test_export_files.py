@@ -7,7 +7,7 @@ import json
 
 import networkx as nx
 import pytest
-from test_build_fixtures import SLIMFLOW, UNITER, build
+from build_fixtures import SLIMFLOW, UNITER, build
 
 from graph import schema
 from graph.analysis import analyze

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from build_fixtures import SMALL, extractions, papers, vocabulary
 from markdown_it import MarkdownIt
-from test_build_fixtures import SMALL, extractions, papers, vocabulary
 
 from graph.analysis import analyze
 from graph.build import build_graph

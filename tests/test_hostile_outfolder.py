@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
+from build_fixtures import build
 from click.testing import CliRunner
-from test_build_fixtures import build
 
 from graph import api, schema
 from graph.analysis import analyze

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_build_fixtures import build
+from build_fixtures import build
 
 from graph.analysis import analyze
 from graph.export.report import to_html, to_markdown, write_report
