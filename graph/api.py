@@ -9,6 +9,7 @@ Building the bundled sample loads the model, so these lines are not run as tests
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -24,26 +25,40 @@ from graph.workfolder import notebook_folder
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.analysis import Explanation, Ranked, Similar
+    from graph.analysis import Explanation, Ranked, Similar, analyze
+    from graph.analysis.couse import technique_graph
     from graph.concepts.extractors import KeyphraseOptions
+    from graph.export.graphdb.bulk import import_command as neo4j_import_command
+    from graph.export.graphdb.cypher import PRESETS
     from graph.export.graphdb.gds import GdsOptions, GdsReport
     from graph.export.graphdb.load import LoadReport, Neo4jSettings
     from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, write_outputs
     from graph.techniques import Vocabulary
     from loaders.detect import LoadResult
 
-#: Names of :mod:`graph.pipeline` this module re-exports; imported on first use (see :func:`__getattr__`).
-_PIPELINE_NAMES = ("BuildSummary", "PipelineOptions", "concept_extractor", "extract", "write_outputs")
+#: Public names this module re-exports from the modules that define them (name -> module, attribute),
+#: imported on first use (see :func:`__getattr__`), so that ``import graph.api`` stays light.
+_REEXPORTS = {
+    **{name: ("graph.pipeline", name) for name in ("BuildSummary", "PipelineOptions", "concept_extractor")},
+    **{name: ("graph.pipeline", name) for name in ("extract", "write_outputs")},
+    "KeyphraseOptions": ("graph.concepts.extractors", "KeyphraseOptions"),
+    "analyze": ("graph.analysis", "analyze"),
+    "technique_graph": ("graph.analysis.couse", "technique_graph"),
+    "PRESETS": ("graph.export.graphdb.cypher", "PRESETS"),
+    "neo4j_import_command": ("graph.export.graphdb.bulk", "import_command"),
+}
 
 __all__ = [
     "DEFAULT_OUT",
     "FOCUS_BUDGET",
     "GRAPH_FILE",
+    "PRESETS",
     "VIEW_BUDGET",
     "BuildSummary",
     "KeyphraseOptions",
     "PipelineOptions",
     "add",
+    "analyze",
     "analyze_neo4j",
     "build",
     "community_labels",
@@ -56,12 +71,14 @@ __all__ = [
     "load_graph",
     "load_inputs",
     "neo4j_bulk",
+    "neo4j_import_command",
     "neo4j_load",
     "neo4j_settings",
     "notebook_folder",
     "query",
     "remove",
     "similar",
+    "technique_graph",
     "techniques",
     "top",
     "view",
@@ -73,15 +90,15 @@ GRAPH_FILE = "graph.json"
 
 
 def __getattr__(name: str) -> Any:
-    """The pipeline's public names (``api.PipelineOptions``, ...), imported when first asked for."""
-    if name in _PIPELINE_NAMES:
-        from graph import pipeline
+    """The re-exported names (``api.PipelineOptions``, ``api.analyze``, ...), imported when first asked for.
 
-        return getattr(pipeline, name)
-    if name == "KeyphraseOptions":
-        from graph.concepts.extractors import KeyphraseOptions
-
-        return KeyphraseOptions
+    >>> api = importlib.import_module("graph.api")
+    >>> api.technique_graph.__module__, "PRESETS" in __all__
+    ('graph.analysis.couse', True)
+    """
+    if name in _REEXPORTS:
+        module, attribute = _REEXPORTS[name]
+        return getattr(importlib.import_module(module), attribute)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
