@@ -60,7 +60,7 @@ def relationship_header(rel_type: str) -> list[str]:
 
 
 def cell(value: Any, typ: str, where: str, prop: str) -> str:
-    """One CSV cell: empty for a missing value, :data:`ARRAY_DELIMITER`-joined lists, ``repr`` for floats.
+    r"""One CSV cell: empty for a missing value, :data:`ARRAY_DELIMITER`-joined lists, ``repr`` for floats.
 
     >>> cell(["a;b", "c"], "string[]", "concept:x", "aliases"), cell(0.25, "float", "paper:x", "pagerank")
     ('a;b\x1fc', '0.25')
@@ -80,11 +80,14 @@ def cell(value: Any, typ: str, where: str, prop: str) -> str:
 
 
 def csv_writer(handle: IO[str]) -> Any:
-    """The CSV writer of every bulk file. CRLF row ends (RFC 4180, which neo4j-admin reads) make the csv module
+    r"""The CSV writer of every bulk file. CRLF row ends (RFC 4180, which neo4j-admin reads) make the csv module
     quote each cell holding a CR or LF, so a bare carriage return in a title stays inside its cell.
 
-    >>> import io; buffer = io.StringIO(); csv_writer(buffer).writerow(["a\rb", "c"]); buffer.getvalue()
-    '"a\\rb",c\\r\\n'
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> _ = csv_writer(buffer).writerow(["a\rb", "c"])
+    >>> buffer.getvalue()
+    '"a\rb",c\r\n'
     """
     return csv.writer(handle, lineterminator="\r\n")
 
