@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from graph.errors import ConfigError
+from loaders.atomicio import atomic_write
 
 #: Environment variable that names the notebooks' root folder.
 ENV = "PAPERKG_NOTEBOOKS"
@@ -45,7 +46,7 @@ def notebook_root(root: str | Path | None = None) -> Path:
             f"into it; set {ENV} to a new folder (or remove this one yourself)"
         )
     path.mkdir(parents=True, exist_ok=True)
-    (path / MARKER).write_text("Made by the paperkg notebooks; they write only inside this folder.\n")
+    atomic_write(path / MARKER, "Made by the paperkg notebooks; they write only inside this folder.\n")
     return path
 
 
