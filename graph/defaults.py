@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 #: Seed of every seeded step (communities, sampled betweenness, view layouts, GDS sampling), so the same
 #: input and options always give the same graph, communities and files.
 SEED = 42
@@ -22,3 +25,13 @@ GDS_CONCURRENCY = 1
 VIEW_BUDGET = 1500
 #: Most nodes on a focus view page: a neighbourhood a reader can follow.
 FOCUS_BUDGET = 120
+
+
+def env_paths(variable: str) -> list[Path]:
+    """The user files named in environment variable ``variable`` (``os.pathsep``-separated, empty entries
+    skipped): how ``$PAPERKG_TECHNIQUES``, ``$PAPERKG_CONCEPT_STOPLIST`` and ``$PAPERKG_CONCEPT_ALIASES`` are read.
+
+    >>> env_paths("PAPERKG_NO_SUCH_VARIABLE")
+    []
+    """
+    return [Path(p) for p in os.environ.get(variable, "").split(os.pathsep) if p.strip()]

@@ -26,7 +26,7 @@ from graph import __version__
 from graph import techniques as techniques_module
 from graph.analysis import AnalysisResult, analyze
 from graph.build import BuildOptions, build_graph
-from graph.defaults import BATCH_SIZE, SEED, TOP_CONCEPTS
+from graph.defaults import BATCH_SIZE, SEED, TOP_CONCEPTS, env_paths
 from graph.export.files import write_graph_files
 from graph.export.graphdb.bulk import write_bulk_import
 from graph.export.report import write_report
@@ -217,28 +217,37 @@ def _run_locked(
 
 def run_settings(options: PipelineOptions, vocabulary: Vocabulary) -> dict[str, object]:
     """Everything that determines the graph, for the run log: paperkg version, model and extractor
-    configuration, vocabulary (its content hash, ``$PAPERKG_TECHNIQUES`` and each extra file's hash), options, seed.
+    configuration, vocabulary (its content hash, ``$PAPERKG_TECHNIQUES`` and each extra file's hash), the
+    concept stoplist and alias files (``$PAPERKG_CONCEPT_STOPLIST``/``_ALIASES``, each file's hash), options, seed.
 
     >>> settings = run_settings(PipelineOptions(), Vocabulary.load())
     >>> settings["seed"], settings["model"], settings["vocabulary"]["files"]
     (42, 'all-MiniLM-L6-v2', [])
+    >>> settings["concept_rules"]["PAPERKG_CONCEPT_STOPLIST"]
+    {'env': None, 'files': []}
     """
+    from graph.concepts.rules import ALIASES_ENV, STOPLIST_ENV
+
     extractor = concept_extractor(options)
-    named = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
-    files = [{"path": str(path), "sha256": _file_hash(path)} for path in [*named, *map(Path, options.techniques)]]
     chosen = {k: v for k, v in asdict(options).items() if k not in ("progress", "techniques", "wait")}
+    files = _hashed([*env_paths(ENV_VAR), *map(Path, options.techniques)])
     return {
         "paperkg": __version__,
         "model": extractor.model_name,
         "concepts_config": extractor.fingerprint,
         "vocabulary": {"config": technique_config(vocabulary), "env": os.environ.get(ENV_VAR), "files": files},
+        "concept_rules": {
+            variable: {"env": os.environ.get(variable), "files": _hashed(env_paths(variable))}
+            for variable in (STOPLIST_ENV, ALIASES_ENV)
+        },
         "options": chosen,
         "seed": options.seed,
     }
 
 
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _hashed(paths: Sequence[Path]) -> list[dict[str, str]]:
+    """``{"path", "sha256"}`` of each file, for the run log."""
+    return [{"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in paths]
 
 
 def concept_extractor(options: PipelineOptions, cache: Workspace | None = None) -> ConceptExtractor:

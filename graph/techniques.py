@@ -23,7 +23,6 @@ Rules a vocabulary entry's ``aliases`` follow (``acronyms`` are the same but exa
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -34,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from graph.defaults import env_paths
 from graph.errors import NotFoundError, VocabularyError
 from graph.extraction import ROLES, TechniqueHit
 
@@ -268,7 +268,7 @@ class Vocabulary:
         drops it. Raises :class:`~graph.errors.VocabularyError` naming file, line and entry.
         """
         files: list[Path] = [default_vocabulary_path()] if include_default else []
-        files += [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
+        files += env_paths(ENV_VAR)
         files += [Path(p) for p in extra]
         entries: dict[str, tuple[Technique, _Origin]] = {}
         for path in files:

@@ -101,3 +101,22 @@ def test_run_log_records_what_determines_the_graph(tmp_path: Path, listing: Path
     assert settings["options"]["top_concepts"] == 10
     assert set(stats["stages"]) == {"load", "ingest", "corpus", "extract", "graph", "analysis", "export"}
     assert all(fig["wall_s"] >= 0 and fig["cpu_s"] >= 0 for fig in stats["stages"].values())
+
+
+def test_run_log_names_and_hashes_the_concept_rule_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.concepts.features import default_rules  # read once per process: cleared around the change
+    from graph.pipeline import run_settings
+
+    stoplist = tmp_path / "stop.yaml"
+    stoplist.write_text("generic:\n  - widget\n", encoding="utf-8")
+    before = run_settings(PipelineOptions(), Vocabulary.load())
+    monkeypatch.setenv("PAPERKG_CONCEPT_STOPLIST", str(stoplist))
+    default_rules.cache_clear()
+    try:
+        after = run_settings(PipelineOptions(), Vocabulary.load())
+    finally:
+        default_rules.cache_clear()
+    rules = after["concept_rules"]["PAPERKG_CONCEPT_STOPLIST"]
+    assert rules["env"] == str(stoplist) and [f["path"] for f in rules["files"]] == [str(stoplist)]
+    assert len(rules["files"][0]["sha256"]) == 64
+    assert after["concepts_config"] != before["concepts_config"]  # the stoplist changes the extraction

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -28,6 +27,7 @@ import yaml
 from graph.concepts.duplicates import is_common
 from graph.concepts.lexicon import COUNT_WORDS, FUNCTION_WORDS, GENERIC_ADJECTIVES
 from graph.concepts.normalize import concept_key
+from graph.defaults import env_paths
 from graph.errors import InputError
 
 STOPLIST_ENV = "PAPERKG_CONCEPT_STOPLIST"
@@ -42,11 +42,6 @@ def shipped_path(name: str) -> Path:
     'stoplist.yaml'
     """
     return Path(str(resources.files("graph.concepts").joinpath(name)))
-
-
-def env_paths(variable: str) -> list[Path]:
-    """The files named in an environment variable (``os.pathsep``-separated; empty entries skipped)."""
-    return [Path(p) for p in os.environ.get(variable, "").split(os.pathsep) if p.strip()]
 
 
 @dataclass(frozen=True)
