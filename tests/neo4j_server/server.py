@@ -143,7 +143,8 @@ def admin(home: Path, args: Sequence[str], heap: str = "1g", timeout: float = 60
     """Run ``neo4j-admin ARGS`` (Neo4j's AdminTool) against ``home``; raises :class:`ServerError` on failure."""
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     command = ["java", f"-Xmx{heap}", *JVM_FLAGS, "-cp", class_path(), ADMIN_TOOL, *args]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout)
+    # cwd=home: `database import` writes its import.report into the working directory
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, cwd=home)
     if result.returncode != 0:
         raise ServerError(
             f"neo4j-admin {' '.join(args)} failed (exit {result.returncode}):\n"
