@@ -23,9 +23,9 @@ from typing import Any
 from loaders import fields
 from loaders.dates import iso_date, parse_date
 from loaders.errors import RecordError, locate
-from loaders.jsonio import json_records
+from loaders.jsonio import json_records, read_json_objects
 from loaders.records import Paper, Source, clean_text, normalize_arxiv
-from loaders.result import LoadResult, read_records
+from loaders.result import LoadResult
 from loaders.textio import load_text_file
 
 _ARXIV_NOTE = re.compile(r"arxiv[:\s]*(?:abs/)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.IGNORECASE)
@@ -40,13 +40,10 @@ def load(path: Path) -> LoadResult:
 def parse_json(text: str, file: str) -> LoadResult:
     """Parse a list of CSL items (or ``{"items": [...]}``, or one item)."""
     items = json_records(text, file, ("items",), "expected a CSL-JSON list of items")
-    return read_records(items, file, _paper)
+    return read_json_objects(items, file, _paper)
 
 
-def _paper(item: Any, file: str, line: int | None, result: LoadResult) -> Paper | None:
-    if not isinstance(item, dict):
-        result.skip("item is not a JSON object", file=file, line=line)
-        return None
+def _paper(item: dict[str, Any], file: str, line: int | None, result: LoadResult) -> Paper | None:
     title = clean_text(fields.text(item, "title"))
     if not title:
         result.skip("CSL item without a title", file=file, line=line, field="title")

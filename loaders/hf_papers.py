@@ -23,9 +23,9 @@ from typing import Any
 from loaders import fields
 from loaders.dates import iso_date, month_number, parse_date
 from loaders.errors import excerpt, locate
-from loaders.jsonio import json_records
+from loaders.jsonio import json_records, read_json_objects
 from loaders.records import Paper, Source, clean_text
-from loaders.result import LoadResult, read_records
+from loaders.result import LoadResult
 from loaders.textio import load_text_file
 
 #: Lines of the page chrome that never belong to an entry (compared after stripping).
@@ -208,13 +208,10 @@ def load_api(path: Path) -> LoadResult:
 def parse_api(text: str, file: str) -> LoadResult:
     """Parse HF papers API JSON: a list of ``{"paper": {...}, ...}`` items, or of paper objects."""
     items = json_records(text, file, (), "expected a JSON list of papers from the Hugging Face papers API")
-    return read_records(items, file, _api_paper)
+    return read_json_objects(items, file, _api_paper)
 
 
-def _api_paper(item: Any, file: str, line: int | None, result: LoadResult) -> Paper | None:
-    if not isinstance(item, dict):
-        result.skip("item is not a JSON object", file=file, line=line)
-        return None
+def _api_paper(item: dict[str, Any], file: str, line: int | None, result: LoadResult) -> Paper | None:
     paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
     title = fields.text(paper, "title") or fields.text(item, "title")
     if not title.strip():

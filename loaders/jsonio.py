@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from loaders.errors import InputError
-from loaders.result import LoadResult
+from loaders.records import Paper
+from loaders.result import LoadResult, read_records
 
 #: Integers with more digits stay text: Python refuses to convert huge ones, and no count is that large.
 _MAX_INT_DIGITS = 30
@@ -134,3 +135,25 @@ def json_records(text: str, file: str, wrappers: tuple[str, ...], expected: str)
     if isinstance(data, list):
         return located_items(text, data)
     raise InputError(expected, file=file)
+
+
+def read_json_objects(
+    records: Iterable[tuple[int | None, Any]],
+    file: str,
+    read: Callable[[dict[str, Any], str, int | None, LoadResult], Paper | None],
+) -> LoadResult:
+    """:func:`~loaders.result.read_records` for the items of an API response: an item that is not a JSON
+    object is skipped as such, every other one goes to ``read``.
+
+    >>> r = read_json_objects([(2, [1]), (3, {"title": "A"})], "w.json", lambda item, f, line, res: None)
+    >>> r.warnings
+    ['w.json:2: item is not a JSON object; skipped']
+    """
+
+    def read_object(item: Any, file: str, line: int | None, result: LoadResult) -> Paper | None:
+        if not isinstance(item, dict):
+            result.skip("item is not a JSON object", file=file, line=line)
+            return None
+        return read(item, file, line, result)
+
+    return read_records(records, file, read_object)

@@ -15,9 +15,9 @@ from typing import Any
 from loaders import fields
 from loaders.dates import parse_date
 from loaders.errors import RecordError, excerpt, locate
-from loaders.jsonio import json_records
+from loaders.jsonio import json_records, read_json_objects
 from loaders.records import Paper, Source, normalize_arxiv, reference_id
-from loaders.result import LoadResult, read_records
+from loaders.result import LoadResult
 from loaders.textio import load_text_file
 
 
@@ -29,7 +29,7 @@ def load(path: Path) -> LoadResult:
 def parse_json(text: str, file: str) -> LoadResult:
     """Parse a single work, ``{"results": [...]}`` or a list of works (a bad record is skipped, with a warning)."""
     items = json_records(text, file, ("results",), 'expected an OpenAlex work or {"results": [...]}')
-    return read_records(items, file, _paper)
+    return read_json_objects(items, file, _paper)
 
 
 def rebuild_abstract(index: Any) -> str:
@@ -54,10 +54,7 @@ def rebuild_abstract(index: Any) -> str:
     return " ".join(positions[pos] for pos in sorted(positions))
 
 
-def _paper(item: Any, file: str, line: int | None, result: LoadResult) -> Paper | None:
-    if not isinstance(item, dict):
-        result.skip("item is not a JSON object", file=file, line=line)
-        return None
+def _paper(item: dict[str, Any], file: str, line: int | None, result: LoadResult) -> Paper | None:
     title = fields.text(item, "title") or fields.text(item, "display_name")
     if not title.strip():
         result.skip("work without a title", file=file, line=line, field="title")
