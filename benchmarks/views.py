@@ -33,6 +33,9 @@ from pathlib import Path
 import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # offline_browser, shared with the tests
+
+from offline_browser import offline_chromium
 
 from graph import schema
 from graph.export.views import write_overview
@@ -128,26 +131,7 @@ def plain_pyvis(G: nx.MultiDiGraph, workdir: Path, cap_s: float) -> dict:
 
 def browser():
     """Headless Chromium, offline; chromedriver and its browser in their own process group."""
-    os.environ.setdefault("SE_AVOID_STATS", "true")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,900",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='paperkg-bench-')}",
-    ):  # fmt: skip
-        options.add_argument(arg)
-    service = Service("/usr/bin/chromedriver", popen_kw={"start_new_session": True})
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
-    )
-    return driver
+    return offline_chromium(Path(tempfile.mkdtemp(prefix="paperkg-bench-")), own_session=True)
 
 
 def kill_browser(driver) -> None:
