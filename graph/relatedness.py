@@ -44,6 +44,7 @@ import networkx as nx
 import numpy as np
 
 from graph import schema
+from graph.access import nodes_of_kind
 from graph.specificity import is_specific, specificity
 
 if TYPE_CHECKING:  # scipy is imported by the functions that build matrices, not by readers of the graph
@@ -224,7 +225,7 @@ def paper_items(concept_keys: Iterable[str], technique_keys: Iterable[str], tied
 def evidence_from_graph(G: nx.MultiDiGraph) -> Evidence:
     """The :class:`Evidence` of a built graph: concepts, techniques used (role ``uses``), citation items
     from each paper's ``references`` and its CITES edges, labels (titles for cited corpus papers), texts."""
-    papers = sorted(n for n, kind in G.nodes(data="kind") if kind == schema.PAPER)
+    papers = sorted(nodes_of_kind(G, schema.PAPER))
     ties = {
         schema.split_node_id(n)[1]: str(d["technique"])
         for n, d in G.nodes(data=True)

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from graph import schema
-from graph.access import display_name, importance, node_kind, nodes_of_kind
+from graph.access import display_name, importance, node_kind, nodes_of_kind, targets
 from graph.errors import AmbiguousNameError, ConfigError, NotFoundError
 from graph.relatedness import ItemCut, evidence_from_graph, score_one, score_pair, worth_showing
 from loaders.records import normalize_title
@@ -120,10 +120,6 @@ def resolve_paper(G: nx.MultiDiGraph, name: str) -> str:
     return resolve_node(G, name, (schema.PAPER,))
 
 
-def _neighbours(G: nx.MultiDiGraph, paper: str, edge: str) -> set[str]:
-    return {v for _, v, k in G.out_edges(paper, keys=True) if k == edge}
-
-
 def _with_ancestors(G: nx.MultiDiGraph, techniques: set[str]) -> set[str]:
     found = set(techniques)
     todo = list(techniques)
@@ -218,13 +214,13 @@ def explain(G: nx.MultiDiGraph, a: str, b: str) -> Explanation:
     pa, pb = resolve_paper(G, a), resolve_paper(G, b)
     if pa == pb:
         raise ConfigError(f"{a!r} and {b!r} are the same paper ({_title(G, pa)})")
-    direct_a, direct_b = _neighbours(G, pa, schema.USES_TECHNIQUE), _neighbours(G, pb, schema.USES_TECHNIQUE)
+    direct_a, direct_b = set(targets(G, pa, schema.USES_TECHNIQUE)), set(targets(G, pb, schema.USES_TECHNIQUE))
     shared_t = direct_a & direct_b
     via_family = (_with_ancestors(G, direct_a) & _with_ancestors(G, direct_b)) - shared_t
     ubiquitous = len(nodes_of_kind(G, schema.PAPER)) / 2
     shared_c = {
         c
-        for c in _neighbours(G, pa, schema.HAS_CONCEPT) & _neighbours(G, pb, schema.HAS_CONCEPT)
+        for c in set(targets(G, pa, schema.HAS_CONCEPT)) & set(targets(G, pb, schema.HAS_CONCEPT))
         if schema.node_id(schema.TECHNIQUE, G.nodes[c].get("technique", "")) not in shared_t | via_family
         and G.nodes[c].get("df", 0) <= ubiquitous
     }

@@ -45,7 +45,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from graph import schema
-from graph.access import display_name
+from graph.access import display_name, targets
 from graph.analysis import AnalysisResult
 from loaders.atomicio import atomic_open, atomic_write
 
@@ -259,21 +259,17 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, A
     return path
 
 
-def _targets(G: nx.MultiDiGraph, node: str, edge: str) -> list[str]:
-    return [v for _, v, k in G.out_edges(node, keys=True) if k == edge]
-
-
 def _paper_rows(G: nx.MultiDiGraph, labels: Mapping[int, str]) -> Iterator[dict[str, Any]]:
     for node, data in G.nodes(data=True):
         if data["kind"] != schema.PAPER:
             continue
         concepts = sorted(
-            (G.edges[node, c, schema.HAS_CONCEPT].get("rank", 0), c) for c in _targets(G, node, schema.HAS_CONCEPT)
+            (G.edges[node, c, schema.HAS_CONCEPT].get("rank", 0), c) for c in targets(G, node, schema.HAS_CONCEPT)
         )
         yield {
             **data,
             "community_label": labels.get(data["community"]) if "community" in data else None,
-            "techniques": [schema.split_node_id(t)[1] for t in _targets(G, node, schema.USES_TECHNIQUE)],
+            "techniques": [schema.split_node_id(t)[1] for t in targets(G, node, schema.USES_TECHNIQUE)],
             "concepts": [G.nodes[c].get("label") or schema.split_node_id(c)[1] for _, c in concepts],
         }
 
@@ -284,7 +280,7 @@ def _kind_rows(G: nx.MultiDiGraph, kind: str) -> Iterator[dict[str, Any]]:
 
 def _author_rows(G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
     for node, data in _kind_nodes(G, schema.AUTHOR):
-        yield {**data, "papers": [schema.split_node_id(p)[1] for p in sorted(_targets(G, node, schema.AUTHORED))]}
+        yield {**data, "papers": [schema.split_node_id(p)[1] for p in sorted(targets(G, node, schema.AUTHORED))]}
 
 
 def _kind_nodes(G: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
