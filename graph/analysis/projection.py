@@ -37,7 +37,7 @@ from typing import Any
 import networkx as nx
 
 from graph import schema
-from graph.access import nodes_of_kind
+from graph.access import edges_of, nodes_of_kind
 
 #: GDS orientations.
 NATURAL, UNDIRECTED = "NATURAL", "UNDIRECTED"
@@ -79,7 +79,7 @@ LINKS = Projection("links", schema.RELATED_TO, UNDIRECTED, "weight")
 
 def cited_papers(G: nx.MultiDiGraph) -> int:
     """How many papers cite, or are cited by, another paper of the corpus."""
-    return len({n for u, v, k in G.edges(keys=True) if k == schema.CITES and u != v for n in (u, v)})
+    return len({n for u, v, _, _ in edges_of(G, schema.CITES) if u != v for n in (u, v)})
 
 
 def citation_share(G: nx.MultiDiGraph) -> float:

@@ -19,7 +19,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph import schema
-from graph.access import display_name, nodes_of_kind
+from graph.access import display_name, edges_of, nodes_of_kind
 from graph.analysis import AnalysisResult
 from graph.analysis.communities import UNCLUSTERED
 from graph.analysis.projection import CITATIONS, LINKS, MIN_CITATION_SHARE
@@ -53,7 +53,7 @@ def _year(G: nx.MultiDiGraph, node: str) -> str:
 def _summary(G: nx.MultiDiGraph) -> list[Block]:
     kinds = Counter(k for _, k in G.nodes(data="kind"))
     rels = Counter(k for _, _, k in G.edges(keys=True))
-    cites = Counter(s for _, _, k, s in G.edges(keys=True, data="via") if k == schema.CITES)
+    cites = Counter(data.get("via") for _, _, _, data in edges_of(G, schema.CITES))
     years = sorted(y for _, y in G.nodes(data="year") if y)
     span = f", published {years[0]}–{years[-1]}" if years else ""
     facts = [
