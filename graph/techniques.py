@@ -124,7 +124,7 @@ def normalize_text(text: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), offsets
 
 
-def _fold(text: str) -> str:
+def _lower_keeping_length(text: str) -> str:
     """Lowercase one character at a time, keeping the length ("İ" -> "i"), as the regex engine compares."""
     return "".join(char.lower()[:1] for char in text)
 
@@ -132,7 +132,7 @@ def _fold(text: str) -> str:
 def _canonical(form: str, case_sensitive: bool) -> str:
     """The lookup form of an alias or of the text it matched: separators removed, case folded."""
     joined = re.sub(r"[\s\-]+", "", form)
-    return joined if case_sensitive else _fold(joined)
+    return joined if case_sensitive else _lower_keeping_length(joined)
 
 
 def _variants(form: str, case_sensitive: bool) -> list[list[str]]:
@@ -154,7 +154,7 @@ def _variants(form: str, case_sensitive: bool) -> list[list[str]]:
         elif part.strip() == "-":
             variants = [[*v, _SEP_UNIT] for v in variants] + [list(v) for v in variants]
         else:
-            chars = list(part if case_sensitive else _fold(part))
+            chars = list(part if case_sensitive else _lower_keeping_length(part))
             variants = [[*v, *chars] for v in variants]
     return variants
 
@@ -199,8 +199,8 @@ class _Matcher:
                 self.by_acronym[_canonical(acronym, True)] = technique.key
         self.by_acronym_any_case: dict[str, str] = {}
         for acronym, key in sorted(self.by_acronym.items()):
-            self.by_acronym_any_case.setdefault(_fold(acronym), key)
-            self.by_acronym_any_case.setdefault(_fold(acronym) + "s", key)
+            self.by_acronym_any_case.setdefault(_lower_keeping_length(acronym), key)
+            self.by_acronym_any_case.setdefault(_lower_keeping_length(acronym) + "s", key)
         if self.by_alias:
             forms = [v for t in techniques.values() for a in t.aliases for v in _variants(a, False)]
             alternatives.append(f"(?P<ci>(?P<cib>{_trie_regex(forms)})(?:e?s)?)")
@@ -220,7 +220,7 @@ class _Matcher:
         return _drop_contained(found)
 
     def _resolve(self, match: re.Match[str]) -> _Span | None:
-        """The technique of one match; ``None`` for a rare letter the engine folds but ``_fold`` does not."""
+        """The technique of one match; ``None`` for a rare letter the engine folds but our lowercasing does not."""
         if self.by_alias and match.group("ci") is not None:
             key = self.by_alias.get(_canonical(match.group("cib"), False))
             return None if key is None else _Span(*match.span("ci"), key)

@@ -73,7 +73,7 @@ def singular(word: str) -> str:
     return word
 
 
-def _fold(text: str) -> str:
+def _unicode_fold(text: str) -> str:
     """Unicode-fold and lower-case: "Ｆlow" and "ﬂow" and "Flow" become "flow"."""
     return unicodedata.normalize("NFKC", text).lower().replace("’", "'")
 
@@ -99,7 +99,7 @@ def concept_key(surface: str) -> str:
     >>> concept_key("Newton's methods")
     'newton method'
     """
-    text = re.sub(r"'s\b", "", _fold(surface))
+    text = re.sub(r"'s\b", "", _unicode_fold(surface))
     words = [w for w in _SEPARATORS.split(re.sub(r"[^\w\s\-‐‑‒–—/]", " ", text)) if w]
     words = [_NUMBERS.get(w, w) for w in words]
     words = _join_prefixes(words)
