@@ -15,10 +15,11 @@ from neo4j_graph import sample_graph
 from graph import schema
 from graph.errors import ConfigError, InputError, Neo4jUnavailableError
 from graph.export.graphdb import cypher
+from graph.export.graphdb.cypher import preset_params
 from graph.export.graphdb.load import DEFAULT_PASSWORD, LoadReport, Neo4jSettings, plan_load
 from graph.export.graphdb.query import run_query
 from graph.export.graphdb.rows import GraphRows, batched, graph_counts
-from graph.export.graphdb.table import parse_params, preset_params, render
+from graph.export.graphdb.table import parse_params, render
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,12 @@ graph.errors.ConfigError: unknown node label 'Paper`) DETACH DELETE n //'; known
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.analysis.projection import LINKS, Projection
-from graph.errors import ConfigError
+from graph.errors import ConfigError, NotFoundError
 from graph.schema import (
     CITES,
     CONCEPT,
@@ -558,6 +559,27 @@ def _presets() -> list[Preset]:
 
 #: The query presets, by name.
 PRESETS: dict[str, Preset] = {preset.name: preset for preset in _presets()}
+
+
+def preset(name: str) -> Preset:
+    """The preset called ``name``, or :class:`NotFoundError` listing the known ones."""
+    if name not in PRESETS:
+        raise NotFoundError(f"no query preset {name!r}; known presets: {', '.join(sorted(PRESETS))}")
+    return PRESETS[name]
+
+
+def preset_params(chosen: Preset, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The preset's defaults overridden by ``given``; unknown or missing required parameters raise ConfigError."""
+    unknown = sorted(set(given) - set(chosen.params))
+    if unknown:
+        raise ConfigError(f"preset {chosen.name!r} has no parameter {', '.join(unknown)}; "
+                          f"its parameters: {', '.join(chosen.params) or 'none'}")
+    merged = {**chosen.params, **given}
+    missing = [name for name, value in merged.items() if value is None]
+    if missing:
+        needed = " ".join(f"--param {name}=..." for name in missing)
+        raise ConfigError(f"preset {chosen.name!r} needs {needed}")
+    return merged
 
 
 def load_statements() -> list[Statement]:

@@ -14,8 +14,8 @@ from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
 from graph.errors import PaperkgError
+from graph.export.graphdb.cypher import preset, preset_params
 from graph.export.graphdb.load import Neo4jSettings, open_driver, unavailable_error
-from graph.export.graphdb.table import preset, preset_params
 
 
 def to_plain(value: Any) -> Any:

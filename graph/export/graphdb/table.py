@@ -16,11 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
-from graph.errors import ConfigError, NotFoundError
-from graph.export.graphdb.cypher import PRESETS, Preset
+from graph.errors import ConfigError
+from graph.export.graphdb.cypher import PRESETS
 
 FORMATS = ("table", "json", "csv")
 
@@ -40,27 +40,6 @@ def parse_param(text: str) -> tuple[str, Any]:
 def parse_params(texts: Iterable[str]) -> dict[str, Any]:
     """Several ``--param`` values as one dict (a later NAME wins)."""
     return dict(parse_param(text) for text in texts)
-
-
-def preset(name: str) -> Preset:
-    """The preset called ``name``, or :class:`NotFoundError` listing the known ones."""
-    if name not in PRESETS:
-        raise NotFoundError(f"no query preset {name!r}; known presets: {', '.join(sorted(PRESETS))}")
-    return PRESETS[name]
-
-
-def preset_params(chosen: Preset, given: Mapping[str, Any]) -> dict[str, Any]:
-    """The preset's defaults overridden by ``given``; unknown or missing required parameters raise ConfigError."""
-    unknown = sorted(set(given) - set(chosen.params))
-    if unknown:
-        raise ConfigError(f"preset {chosen.name!r} has no parameter {', '.join(unknown)}; "
-                          f"its parameters: {', '.join(chosen.params) or 'none'}")
-    merged = {**chosen.params, **given}
-    missing = [name for name, value in merged.items() if value is None]
-    if missing:
-        needed = " ".join(f"--param {name}=..." for name in missing)
-        raise ConfigError(f"preset {chosen.name!r} needs {needed}")
-    return merged
 
 
 def preset_lines() -> list[str]:
