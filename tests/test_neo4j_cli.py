@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from neo4j_graph import sample_graph
 
 from graph.cli import cli
-from graph.export.graphdb.cypher import PRESETS
 from graph.export.files import NODE_LINK_NAMES
+from graph.export.graphdb.cypher import PRESETS
 
 
 def _closed_uri() -> str:
