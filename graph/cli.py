@@ -16,7 +16,7 @@ import click
 
 from graph import __version__, api
 from graph.build import BuildOptions
-from graph.defaults import BATCH_SIZE, GDS_CONCURRENCY, SEED, TOP_CONCEPTS
+from graph.defaults import BATCH_SIZE, DEVICES, EXTRACTORS, GDS_CONCURRENCY, SEED, TOP_CONCEPTS
 from graph.errors import PaperkgError
 from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
 from loaders.detect import FORMATS as INPUT_FORMATS
@@ -83,7 +83,7 @@ def pipeline_options(fn: Any) -> Any:
         ),
         click.option(
             "--device",
-            type=click.Choice(["auto", "cpu", "cuda"]),
+            type=click.Choice(DEVICES),
             default="auto",
             show_default=True,
             help="Where to run the embedding model.",
@@ -567,12 +567,12 @@ def view(
 @click.option("--top", type=click.IntRange(1), default=TOP_CONCEPTS, show_default=True, help="Keyphrases per document.")
 @click.option(
     "--extractor",
-    type=click.Choice(["paperkg", "keybert-plain", "yake"]),
+    type=click.Choice(EXTRACTORS),
     default="paperkg",
     show_default=True,
     help="paperkg's extractor, plain KeyBERT (baseline) or YAKE (needs `pip install yake`).",
 )
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
 @click.option(
     "--batch-size", type=click.IntRange(1), default=BATCH_SIZE, show_default=True, help="Texts per encoder batch."
 )

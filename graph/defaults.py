@@ -1,4 +1,4 @@
-"""Defaults shared by several stages, defined once so that every caller agrees.
+"""Defaults and choices shared by several stages (and the CLI), defined once so that every caller agrees.
 
 >>> SEED
 42
@@ -13,6 +13,10 @@ from pathlib import Path
 #: input and options always give the same graph, communities and files.
 SEED = 42
 
+#: Where the embedding model may run (``--device``); ``auto`` picks a GPU when there is one.
+DEVICES = ("auto", "cpu", "cuda")
+#: The keyphrase extractors ``paperkg concepts --extractor`` offers (:mod:`graph.concepts.extractors`).
+EXTRACTORS = ("paperkg", "keybert-plain", "yake")
 #: Texts per embedding-model batch (concept extraction and ``paperkg concepts``).
 BATCH_SIZE = 64
 #: Concepts kept per paper (``--top-concepts``) and keyphrases per document (``paperkg concepts --top``).

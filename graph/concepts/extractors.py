@@ -16,13 +16,11 @@ from graph.concepts.cache import EmbeddingCache
 from graph.concepts.features import document_text
 from graph.concepts.model import load_model, resolve_device
 from graph.concepts.ranking import ConceptExtractor, Doc
-from graph.defaults import BATCH_SIZE, TOP_CONCEPTS
+from graph.defaults import BATCH_SIZE, EXTRACTORS, TOP_CONCEPTS
 from graph.errors import ConfigError
 
 if TYPE_CHECKING:
     from keybert import KeyBERT
-
-EXTRACTORS = ("paperkg", "keybert-plain", "yake")
 
 
 Ranker = Callable[[Sequence[Doc]], dict[str, list[str]]]

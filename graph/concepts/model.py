@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from graph.concepts.cache import EmbeddingCache, MemoryEmbeddingCache
-from graph.defaults import BATCH_SIZE
+from graph.defaults import BATCH_SIZE, DEVICES
 from graph.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL})
-DEVICES = ("auto", "cpu", "cuda")
 
 
 def check_device(device: str) -> str:
