@@ -386,7 +386,8 @@ def run_lines(run: dict[str, Any]) -> list[str]:
     """The run-log record of a build/add as a few readable lines (``paperkg info``).
 
     >>> run = {"started": 0, "command": "build", "inputs": ["a.bib"], "settings": {"paperkg": "0.1.0",
-    ...        "model": "m", "seed": 42, "vocabulary": {"files": []}},
+    ...        "model": "m", "seed": 42, "vocabulary": {"files": []},
+    ...        "concept_rules": {"PAPERKG_CONCEPT_STOPLIST": {"files": [{"path": "stop.yaml"}]}}},
     ...        "stats": {"papers": 2, "nodes": 9, "edges": 7, "ingest": "2 new", "stages": {"graph": {"wall_s": 1.5}}}}
     >>> for line in run_lines(run):
     ...     print(line)
@@ -395,6 +396,7 @@ def run_lines(run: dict[str, Any]) -> list[str]:
       result: 2 papers, 9 nodes, 7 edges (ingest: 2 new)
       took: 1.5 s (graph 1.5 s)
       model m, seed 42, extra technique files: none
+      concept stoplist/alias files: stop.yaml
     """
     from datetime import datetime, timezone
 
@@ -405,6 +407,7 @@ def run_lines(run: dict[str, Any]) -> list[str]:
     stages = {name: float(f.get("wall_s") or 0) for name, f in (stats.get("stages") or {}).items()}
     slow = ", ".join(f"{name} {secs:.1f} s" for name, secs in sorted(stages.items(), key=lambda i: -i[1])[:4])
     extra = [f["path"] for f in (settings.get("vocabulary") or {}).get("files", [])]
+    rules = [f["path"] for named in (settings.get("concept_rules") or {}).values() for f in named.get("files", [])]
     lines = [
         f"last run: paperkg {run.get('command')}, {started} (paperkg {settings.get('paperkg', '?')})",
         f"  inputs: {shown or 'none'}",
@@ -417,6 +420,8 @@ def run_lines(run: dict[str, Any]) -> list[str]:
         f"  model {settings.get('model', '?')}, seed {settings.get('seed', '?')}, "
         f"extra technique files: {', '.join(extra) or 'none'}"
     )
+    if rules:
+        lines.append(f"  concept stoplist/alias files: {', '.join(rules)}")
     return lines
 
 
