@@ -33,7 +33,6 @@ nothing (the caller's ``cut``), so no step is quadratic in the number of papers.
 from __future__ import annotations
 
 import math
-import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -46,6 +45,7 @@ import numpy as np
 from graph import schema
 from graph.access import nodes_of_kind
 from graph.specificity import is_specific, specificity
+from graph.textsim import text_matrix
 
 if TYPE_CHECKING:  # scipy is imported by the functions that build matrices, not by readers of the graph
     from scipy import sparse
@@ -289,20 +289,6 @@ def item_specificities(evidence: Evidence, cut: Cut) -> dict[str, float]:
     n = len(evidence.items_of)
     df = Counter(item for items in evidence.items_of.values() for item in set(items))
     return {item: specificity(d, n, broad=item in evidence.broad) for item, d in sorted(df.items()) if cut(item, d)}
-
-
-_WORDS = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9-]+\b")
-
-
-def text_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Row-normalised TF-IDF (sublinear tf, English stop words removed) of ``texts``."""
-    from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    if not any(_WORDS.search(t) for t in texts):
-        return sparse.csr_matrix((len(texts), 1))
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=_WORDS.pattern)
-    return vectorizer.fit_transform(texts).tocsr()
 
 
 def _matrices(
