@@ -19,24 +19,6 @@ a search box, tooltips, a details panel and a physics toggle (see docs/views.md)
 False
 """
 
-from graph.export.views.pages import (
-    DEFAULT_BUDGET,
-    FOCUS_BUDGET,
-    view_file_name,
-    write_community,
-    write_focus,
-    write_overview,
-    write_technique_map,
-    write_view,
-)
-
-__all__ = [
-    "DEFAULT_BUDGET",
-    "FOCUS_BUDGET",
-    "view_file_name",
-    "write_community",
-    "write_focus",
-    "write_overview",
-    "write_technique_map",
-    "write_view",
-]
+# The package's public names are the pages module's own list (one list, not a copy).
+from graph.export.views.pages import *  # noqa: F403
+from graph.export.views.pages import __all__ as __all__

@@ -34,6 +34,7 @@ from graph.export.views.layout import SPRING_LIMIT, main_component, positions
 
 __all__ = [
     "DEFAULT_BUDGET",
+    "FOCUS_BUDGET",
     "view_file_name",
     "write_community",
     "write_focus",
