@@ -558,7 +558,11 @@ def view(
     open_page: bool,
     out: Path,
 ) -> None:
-    """Write an interactive HTML view (offline, self-contained) into --out and print its path."""
+    """Write an interactive HTML view (offline, self-contained) into --out and print its path.
+
+    The file name holds the focus, --radius and a --budget other than the default (docs/views.md), so views
+    with other options never overwrite each other.
+    """
     path = api.view(out, focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget)
     click.echo(str(path))
     if open_page:

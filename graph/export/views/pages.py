@@ -114,23 +114,44 @@ def write_technique_map(
 
 
 def view_file_name(
-    G: nx.MultiDiGraph, *, focus: str | None = None, community: int | None = None, technique_map: bool = False
+    G: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+    radius: int = 1,
+    community: int | None = None,
+    technique_map: bool = False,
+    budget: int | None = None,
 ) -> str:
     """The file name a view gets in the output folder (``graph.html`` for the overview).
 
-    >>> view_file_name(nx.MultiDiGraph(), community=3)
-    'view-community-3.html'
+    The name holds every option that shapes the page, so a view with other options never overwrites an
+    earlier one: a focus's node and ``radius`` (``-r<radius>``), and ``budget`` (``-b<budget>``) when it is
+    not the view's default (:data:`FOCUS_BUDGET` for a focus, else :data:`DEFAULT_BUDGET`; the technique
+    map has no budget). The same options give the same name in every build.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("technique:lora", kind="technique", label="LoRA")
+    >>> view_file_name(G, focus="technique:lora"), view_file_name(G, focus="technique:lora", radius=2, budget=300)
+    ('view-technique-lora-r1-4505efd5.html', 'view-technique-lora-r2-b300-4505efd5.html')
+    >>> view_file_name(G, community=3), view_file_name(G, community=3, budget=40), view_file_name(G, budget=40)
+    ('view-community-3.html', 'view-community-3-b40.html', 'view-overview-b40.html')
     """
     if technique_map:
         return "view-technique-map.html"
     if community is not None:
-        return f"view-community-{community}.html"
+        return f"view-community-{community}{_budget_part(budget, DEFAULT_BUDGET)}.html"
     if focus is not None:
         centre = view_select.resolve(G, focus)
         slug = re.sub(r"[^a-z0-9]+", "-", display_name(G, centre).lower()).strip("-")[:48] or "node"
         digest = hashlib.sha1(centre.encode("utf-8")).hexdigest()[:8]
-        return f"view-{node_kind(G, centre)}-{slug}-{digest}.html"
-    return "graph.html"
+        return f"view-{node_kind(G, centre)}-{slug}-r{radius}{_budget_part(budget, FOCUS_BUDGET)}-{digest}.html"
+    extra = _budget_part(budget, DEFAULT_BUDGET)
+    return f"view-overview{extra}.html" if extra else "graph.html"
+
+
+def _budget_part(budget: int | None, default: int) -> str:
+    """``-b<budget>`` for a budget other than the view's ``default``, else nothing (part of a file name)."""
+    return "" if budget is None or budget == default else f"-b{budget}"
 
 
 def write_view(
@@ -149,7 +170,10 @@ def write_view(
     chosen = sum((focus is not None, community is not None, technique_map))
     if chosen > 1:
         raise ConfigError("choose one of --focus, --community and --technique-map per view")
-    path = Path(out) / view_file_name(G, focus=focus, community=community, technique_map=technique_map)
+    name = view_file_name(
+        G, focus=focus, radius=radius, community=community, technique_map=technique_map, budget=budget
+    )
+    path = Path(out) / name
     if technique_map:
         return write_technique_map(G, path, communities)
     if community is not None:
