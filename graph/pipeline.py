@@ -186,6 +186,7 @@ def _run_locked(
             if command == "remove":
                 ingest = lambda _: ws.replace_corpus([p for p in ws.papers() if p.id not in gone])  # noqa: E731
             report = stages.run("ingest", lambda: ingest(loaded.papers))
+            report.report_into(loaded)  # add: merges into and conflicts with stored papers, as a build reports them
             papers = stages.run("corpus", lambda: resolve_references(ws.papers()))
             extractions = stages.run("extract", lambda: extract(papers, ws, vocabulary, options))
             G = stages.run(

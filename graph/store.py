@@ -6,8 +6,9 @@ transaction: a failure, or a kill -9, mid-ingest leaves the previous state intac
 rolls the half-written transaction back on the next open). Readers (``paperkg info``, ...) open it
 read-only: in WAL mode they never block a writer nor wait for one.
 
-Papers merge by ONE rule, :func:`loaders.records.merge_all`: ``add`` merges the stored corpus and the
-new records with it, so ``add`` merges exactly as ``build`` does. Only the rows that changed are written.
+Papers merge by ONE rule, :class:`loaders.records.PaperIndex`: ``add`` seeds an index with the stored corpus
+and places the new records in it, so ``add`` merges, and reports merges and conflicts, exactly as ``build``
+does. Only the rows that changed are written.
 
 >>> import tempfile
 >>> from loaders.records import Paper
@@ -38,10 +39,12 @@ from typing import TYPE_CHECKING
 
 from graph.errors import WorkspaceError
 from graph.extraction import PaperExtraction
-from loaders.records import Paper, match_keys, merge_all
+from loaders.records import Paper, PaperIndex, match_keys
 
 if TYPE_CHECKING:  # numpy is imported by the embedding cache's methods only: readers never need it
     import numpy as np
+
+    from loaders.result import LoadResult
 
 #: Bump when the table layout changes, and add the step from the previous version to :data:`_MIGRATIONS`.
 SCHEMA_VERSION = 2
@@ -87,16 +90,49 @@ _CHUNK = 500
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What an ingest did: papers new to the workspace, merged into an existing one, or unchanged."""
+    """What an ingest did: papers new to the workspace, merged into an existing one, or unchanged.
+
+    ``paperkg add`` also gets the merge rule's report on the stored papers, worded as a build words it:
+    ``merges`` (a given record merged into a stored paper), ``warnings`` (one kept apart from a stored paper
+    for conflicting ids) and ``merged_from`` (per merged record, the files it came from).
+    """
 
     new: int
     merged: int
     unchanged: int
     removed: int = 0
+    merges: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    merged_from: tuple[tuple[str, ...], ...] = ()
 
     def __str__(self) -> str:
         text = f"{self.new} new, {self.merged} merged, {self.unchanged} unchanged"
         return f"{text}, {self.removed} removed" if self.removed else text
+
+    def report_into(self, loaded: LoadResult) -> None:
+        """Add this report on the stored papers to the inputs' account ``loaded``, as a build of all the
+        inputs would have it: the warnings and merges, and each record merged into a stored paper counted
+        as "merged into others" for the first of its files (the one that counted it as a paper).
+
+        >>> from loaders.result import FileReport, LoadResult
+        >>> loaded = LoadResult(files=[FileReport("a.bib", "bibtex", papers=2), FileReport("b.bib", "bibtex")])
+        >>> report = IngestReport(0, 1, 0, merges=("a.bib:2 merged into ...",), merged_from=(("b.bib", "a.bib"),))
+        >>> report.report_into(loaded)
+        >>> for line in [*loaded.files, *loaded.merges]:
+        ...     print(line)
+        a.bib (bibtex): 2 records: 1 papers, 1 merged into others, 0 skipped
+        b.bib (bibtex): 0 records: 0 papers, 0 merged into others, 0 skipped
+        a.bib:2 merged into ...
+        """
+        loaded.warnings.extend(self.warnings)
+        loaded.merges.extend(self.merges)
+        order = {report.file: i for i, report in enumerate(loaded.files)}
+        for files in self.merged_from:
+            known = [order[f] for f in files if f in order]
+            if known:
+                first = loaded.files[min(known)]
+                first.papers -= 1
+                first.merged += 1
 
 
 def _marks(n: int) -> str:
@@ -143,6 +179,38 @@ def _collector_paused() -> Iterator[None]:
 def _keys(paper: Paper) -> list[str]:
     """Every key a stored paper is found by: its match keys and its own id."""
     return list(dict.fromkeys([*match_keys(paper), paper.id]))
+
+
+def _place(index: PaperIndex, papers: Sequence[Paper]) -> tuple[list[str], list[str], list[tuple[str, ...]]]:
+    """Add ``papers`` to ``index`` (seeded with the stored corpus) and return the report lines about stored
+    papers: the merges into them, the warnings about records kept apart from them, and the files of each
+    record merged into one. Lines about two given records are left out: loading them reported those.
+
+    >>> from loaders.records import Source
+    >>> index = PaperIndex([Paper.create("GAN", arxiv="1706.03762", sources=[Source("a", 3)])])
+    >>> merges, warnings, merged_from = _place(index, [
+    ...     Paper.create("GAN.", arxiv="1706.03762", doi="10.1000/x", sources=[Source("c", 1)]),
+    ...     Paper.create("GAN", doi="10.1000/y", sources=[Source("b", 7)]),
+    ... ])
+    >>> merges, merged_from
+    (["c:1 merged into arxiv:1706.03762 'GAN' (a:3) (same arxiv 1706.03762)"], [('c',)])
+    >>> print(*warnings)
+    b:7: kept apart from arxiv:1706.03762 'GAN' (a:3): same title but different doi ids (10.1000/x and 10.1000/y)
+    """
+    stored = {paper.id for paper in index.papers()}  # ids of the records that hold a stored paper
+    merges: list[str] = []
+    warnings: list[str] = []
+    merged_from: list[tuple[str, ...]] = []
+    for paper in papers:
+        placed = index.add(paper)
+        warnings += [line for line, other in zip(placed.warnings, placed.kept_apart, strict=True) if other in stored]
+        into_stored = [line for line, old in zip(placed.merges, placed.absorbed, strict=True) if old in stored]
+        if into_stored:
+            merges += into_stored
+            merged_from.append(tuple(dict.fromkeys(source.file for source in paper.sources)))
+            stored.difference_update(placed.absorbed)
+            stored.add(placed.paper.id)
+    return merges, warnings, merged_from
 
 
 class Workspace:
@@ -268,13 +336,23 @@ class Workspace:
     def ingest(self, papers: Iterable[Paper]) -> IngestReport:
         """Add papers, merging each into the record of the same paper when there is one (``paperkg add``).
 
-        The report counts the given records: new, merged into a stored record, or changing nothing.
+        The report counts the given records: new, merged into a stored record, or changing nothing; and
+        holds the merge rule's report lines about the stored papers (see :class:`IngestReport`).
         """
         with self.transaction(), _collector_paused():
             given = list(papers)
-            report = self._store(merge_all([*self.papers(), *given]))
+            index = PaperIndex(self.papers())
+            merges, warnings, merged_from = _place(index, given)
+            report = self._store(index.papers())
         changed = report.new + report.merged
-        return IngestReport(new=report.new, merged=report.merged, unchanged=max(0, len(given) - changed))
+        return IngestReport(
+            new=report.new,
+            merged=report.merged,
+            unchanged=max(0, len(given) - changed),
+            merges=tuple(merges),
+            warnings=tuple(warnings),
+            merged_from=tuple(merged_from),
+        )
 
     def _store(self, papers: list[Paper]) -> IngestReport:
         """Write the corpus ``papers`` (in this order), touching only the rows that differ; the report."""

@@ -273,7 +273,7 @@ class Verdict:
 
     same: bool
     reason: str
-    conflict: bool = False  # they share an id but disagree on another one: kept apart with a warning
+    conflict: bool = False  # their ids disagree (one scheme, two values): kept apart with a warning
 
 
 def compare(existing: Paper, incoming: Paper) -> Verdict:
@@ -281,14 +281,17 @@ def compare(existing: Paper, incoming: Paper) -> Verdict:
 
     * a shared external id merges, unless the two records carry different ids of one scheme
       (a conflict: they stay apart and the caller warns);
-    * the same normalised title merges unless the ids conflict, both have authors and share none,
-      or one lacks authors and their years are more than :data:`MAX_YEARS_APART` apart.
+    * the same normalised title merges unless the ids conflict (they stay apart and the caller warns),
+      both have authors and share none, or one lacks authors and their years are more than
+      :data:`MAX_YEARS_APART` apart.
 
     >>> book = Paper.create("Counterfactuals", authors=["David Lewis"], published="1973")
     >>> compare(book, Paper.create("Counterfactuals", authors=["Ginsberg, Matthew"], published="1986"))
     Verdict(same=False, reason='same title but no author in common', conflict=False)
     >>> compare(book, Paper.create("Counterfactuals.", authors=["D. Lewis"], published="1975")).same
     True
+    >>> compare(Paper.create("Attention", doi="10.1000/aa"), Paper.create("Attention", doi="10.1000/bb"))
+    Verdict(same=False, reason='same title but different doi ids (10.1000/aa and 10.1000/bb)', conflict=True)
     """
     a, b = _comparable_ids(existing), _comparable_ids(incoming)
     differing = sorted(s for s in a.keys() & b.keys() if a[s] != b[s])
@@ -298,7 +301,7 @@ def compare(existing: Paper, incoming: Paper) -> Verdict:
         reason = f"different {scheme} ids ({a[scheme]} and {b[scheme]})"
         if shared:
             return Verdict(False, f"same {shared[0]} {a[shared[0]]} but {reason}", conflict=True)
-        return Verdict(False, f"same title but {reason}")
+        return Verdict(False, f"same title but {reason}", conflict=True)
     if shared:
         return Verdict(True, f"same {shared[0]} {a[shared[0]]}")
     if not normalize_title(existing.title) or normalize_title(existing.title) != normalize_title(incoming.title):
@@ -354,13 +357,16 @@ class Placement:
 
     ``paper`` is the record now held for it: the record itself when new, else the merge. ``absorbed``
     lists the ids of earlier records ``paper`` replaces (empty when new). ``merges`` names each merge
-    (for the merge report); ``warnings`` names records kept apart although they share an id.
+    (for the merge report), one per ``absorbed`` id, in that order; ``warnings`` names each earlier record
+    kept apart for conflicting ids, whose id ``kept_apart`` lists in the same order (so a caller can tell
+    which earlier records a report line is about).
     """
 
     paper: Paper
     absorbed: list[str] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    kept_apart: list[str] = field(default_factory=list)
 
 
 class PaperIndex:
@@ -411,6 +417,7 @@ class PaperIndex:
                 target = slot if first else self._retire(slot, target)
             elif verdict.conflict:
                 placement.warnings.append(f"{_where(paper)}: kept apart from {_named(current)}: {verdict.reason}")
+                placement.kept_apart.append(current.id)
         if target is None:
             target = len(self._slots)
             self._slots.append(None)
