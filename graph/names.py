@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from loaders.records import Paper
 
@@ -63,8 +63,17 @@ _CALLED = re.compile(r"\b(?:called|dubbed|named|termed|coined|namely)\s+" + _NAM
 _PROPOSAL_SENTENCE = re.compile(
     r"\b(?:we|this (?:paper|work|study))\s+(?:also\s+)?(?:propose|introduce|present|develop)", re.IGNORECASE
 )
-_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z0-9-]{1,11})\)")
+#: "long form (ACRONYM)": up to 8 words, then the acronym in parentheses. The look-behind skips starts inside a
+#: word, which give the same match as the word's first letter (so the matches are those without it).
+_ACRONYM = re.compile(r"(?<![A-Za-z])((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z0-9-]{1,11})\)")
+#: What :data:`_ACRONYM` ends with, and the characters none of its matches spans: where to look for one.
+_ACRONYM_END = re.compile(r"\s\([A-Z][A-Za-z0-9-]{1,11}\)")
+_ACRONYM_BREAK = re.compile(r"[^\w\s-]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SPLIT_WORDS = re.compile(r"[\s-]+")
+_WORD_PART = re.compile(r"[^\s-]+")
+_PLURAL_ACRONYM = re.compile(r"[A-Z]+s")
+_VERSION_SUFFIX = re.compile(r"[-_ ]?(?:v?\d+|\+\+|XL|Pro|Plus)")
 
 
 def is_distinctive_name(name: str) -> bool:
@@ -136,16 +145,16 @@ def _proposed(abstract: str) -> list[str]:
         if _PROPOSAL_SENTENCE.search(sentence):
             found += [
                 m.group(2)
-                for m in _ACRONYM.finditer(sentence)
+                for m in _acronym_matches(sentence)
                 if _is_acronym_of(m.group(2), m.group(1)) and _title_case_tail(m.group(1), m.group(2))
             ]
-    return [name for name in found if name_like(name) and not re.fullmatch(r"[A-Z]+s", name)]
+    return [name for name in found if name_like(name) and not _PLURAL_ACRONYM.fullmatch(name)]
 
 
 def _title_case_tail(words: str, acronym: str) -> bool:
     """Whether the long form of ``acronym`` is written in Title Case (a name, not a generic term)."""
     letters = sum(c.isupper() for c in acronym)
-    return all(w[:1].isupper() for w in re.split(r"[\s-]+", words.strip())[-letters:])
+    return all(w[:1].isupper() for w in _SPLIT_WORDS.split(words.strip())[-letters:])
 
 
 def introduced_names(title: str, abstract: str) -> list[str]:
@@ -157,19 +166,38 @@ def introduced_names(title: str, abstract: str) -> list[str]:
 def _is_acronym_of(acronym: str, words: str) -> bool:
     """Whether the capitals of ``acronym`` are the initials of the last words of ``words``."""
     letters = [c for c in acronym if c.isupper()]
-    tail = re.split(r"[\s-]+", words.strip())[-len(letters) :] if letters else []
+    tail = _SPLIT_WORDS.split(words.strip())[-len(letters) :] if letters else []
     return len(tail) == len(letters) and all(w[:1].upper() == c for w, c in zip(tail, letters, strict=True))
+
+
+def _acronym_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_ACRONYM` in ``text`` (those of ``finditer``), found from each "(ACRONYM)" back
+    to the last character no match spans: linear in the text instead of trying every position.
+
+    >>> [m.groups() for m in _acronym_matches("We use low-rank adaptation (LoRA), then X (Y) (NO)")]
+    [('We use low-rank adaptation ', 'LoRA')]
+    """
+    end = start = scanned = 0
+    for close in _ACRONYM_END.finditer(text):
+        paren = close.start() + 1
+        for cut in _ACRONYM_BREAK.finditer(text, scanned, paren):
+            start = cut.end()
+        scanned = paren
+        match = _ACRONYM.search(text, max(start, end), close.end())
+        if match is not None:
+            end = match.end()
+            yield match
 
 
 def acronym_definitions(text: str) -> dict[str, str]:
     """Acronyms defined in ``text`` ("long form (ACR)") -> their long form in lowercase."""
     found: dict[str, str] = {}
-    for match in _ACRONYM.finditer(text):
+    for match in _acronym_matches(text):
         acronym = match.group(2)
         letters = sum(c.isupper() for c in acronym)
         if letters >= 2 and _is_acronym_of(acronym, match.group(1)):
             words = match.group(1).rstrip()
-            start = [m.start() for m in re.finditer(r"[^\s-]+", words)][-letters]
+            start = [m.start() for m in _WORD_PART.finditer(words)][-letters]
             found.setdefault(acronym, words[start:].lower())
     return found
 
@@ -199,7 +227,7 @@ def widely_mentioned(mentions: Mapping[str, int], n_papers: int) -> set[str]:
 
 def _successor(acronym: str, name: str) -> bool:
     """Whether ``name`` is ``acronym`` or a later version of it (DMD2, DMD-v2, DMD++)."""
-    return name == acronym or re.fullmatch(re.escape(acronym) + r"[-_ ]?(?:v?\d+|\+\+|XL|Pro|Plus)", name) is not None
+    return name == acronym or (name.startswith(acronym) and _VERSION_SUFFIX.fullmatch(name, len(acronym)) is not None)
 
 
 def _by_acronym(names: Mapping[str, str]) -> dict[str, list[tuple[str, str]]]:
@@ -217,17 +245,21 @@ def _by_acronym(names: Mapping[str, str]) -> dict[str, list[tuple[str, str]]]:
     return dict(index)
 
 
-def mention_citations(papers: Sequence[Paper]) -> list[tuple[str, str, str]]:
+def mention_citations(
+    papers: Sequence[Paper], introduced: Mapping[str, Sequence[str]] | None = None
+) -> list[tuple[str, str, str]]:
     """Inferred citations ``(citing id, cited id, name)``: an abstract names what another paper introduces.
 
     Never a paper citing itself, never one published after the citing paper (when both dates exist), never
-    through a name two papers introduce or that many papers mention without introducing.
+    through a name two papers introduce or that many papers mention without introducing. ``introduced``:
+    paper id -> :func:`introduced_names` of the paper, when the caller has them already (else computed).
     """
     introducers: dict[str, list[str]] = defaultdict(list)
     titles: dict[str, str] = {}
     for paper in papers:
         titles[paper.id] = paper.title.lower()
-        for name in introduced_names(paper.title, paper.abstract):
+        names_of = introduced[paper.id] if introduced is not None else introduced_names(paper.title, paper.abstract)
+        for name in names_of:
             introducers[name].append(paper.id)
     names = {name: ids[0] for name, ids in introducers.items() if len(ids) == 1}
     if not names:
