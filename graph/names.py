@@ -278,9 +278,7 @@ def mention_citations(
         targets = [(names[n], n) for n in mentioned[paper.id] if n in names]
         for acronym, long_form in acronym_definitions(paper.abstract).items():
             targets += [
-                (pid, name)
-                for name, pid in by_acronym.get(acronym, ())
-                if name == acronym or long_form in titles[pid]
+                (pid, name) for name, pid in by_acronym.get(acronym, ()) if name == acronym or long_form in titles[pid]
             ]
         for cited_id, name in targets:
             cited = by_id[cited_id]

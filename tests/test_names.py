@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from graph.names import acronym_definitions, introduced_names, mention_citations
+import random
+import re
+
+from graph.names import _acronym_matches, _successor, acronym_definitions, introduced_names, mention_citations
 from loaders.records import Paper
+
+#: The acronym-definition pattern as first written, tried at every position by ``finditer``: the reference
+#: that :func:`graph.names._acronym_matches` must match exactly.
+PLAIN_ACRONYM = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z0-9-]{1,11})\)")
 
 
 def test_a_paper_introduces_its_title_prefix_and_what_it_proposes():
@@ -24,6 +31,25 @@ def test_generic_words_and_acronym_categories_are_not_introduced_names():
 def test_acronym_definitions_need_matching_initials():
     text = "We extend distribution matching distillation (DMD) to videos with a key-value (KV) cache (fast)."
     assert acronym_definitions(text) == {"DMD": "distribution matching distillation", "KV": "key-value"}
+
+
+def test_acronym_matches_are_those_of_the_plain_pattern_on_any_text():
+    pieces = ["a", "B", "é", "3", "_", "-", " ", "  ", "\n", "\t", "(", ")", ",", ".", "(DMD)", "(Ab-3)", "(X)",
+              "word", "Distribution", "low-rank", "x\u00a0"]  # fmt: skip
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 50))) for _ in range(20000)]
+    texts += ["We use low-rank adaptation (LoRA), " + "very " * 12 + "long words (LW) and (NO) (Ok-2)."]
+    for text in texts:
+        expected = [(m.span(), m.groups()) for m in PLAIN_ACRONYM.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _acronym_matches(text)] == expected, text
+
+
+def test_successors_of_an_acronym_are_its_versions():
+    names = ["DMD", "DMD2", "DMD-v2", "DMD++", "DMDXL", "DMD Pro", "DMDs", "DM", "DMD-2b", "xDMD2", "DMD.2"]
+    for name in names:
+        expected = re.fullmatch(re.escape("DMD") + r"[-_ ]?(?:v?\d+|\+\+|XL|Pro|Plus)", name) is not None
+        assert _successor("DMD", name) == (name == "DMD" or expected), name
+    assert [n for n in names if _successor("DMD", n)] == ["DMD", "DMD2", "DMD-v2", "DMD++", "DMDXL", "DMD Pro"]
 
 
 def test_a_widely_used_product_named_in_a_title_gets_no_inferred_citations():
