@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import random
+import re
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 import pytest
@@ -11,6 +14,7 @@ from build_fixtures import SLIMFLOW, UNITER, build
 
 from graph import schema
 from graph.analysis import analyze
+from graph.export import files
 from graph.export.files import CSV_COLUMNS, atomic_open, read_graph_json, write_graph_files
 
 
@@ -113,3 +117,70 @@ def test_atomic_open_leaves_the_old_file_when_writing_fails(tmp_path):
         raise RuntimeError("disk full")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+#: Text that XML must escape or cannot hold: both quotes, markup characters, line ends, control characters.
+XML_HOSTILE = [
+    "plain",
+    "a & b < c > d ]]> e",
+    'say "hi"',
+    "it's",
+    "both ' and \" quotes",
+    "tab\there\nnew line",
+    "ctrl\x01\x08\x0b\x0c\x1f gone",
+    "non-characters \ufffe\uffff gone",
+    "emoji \U0001f600, accents \u00e9, NBSP\u00a0, LS\u2028",
+    "&amp; written twice",
+    "",
+]
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def test_xml_escaping_is_the_standard_librarys(tmp_path):
+    """GraphML/GEXF values are escaped exactly as xml.sax.saxutils escape/quoteattr do (forbidden characters
+    dropped first), on hostile strings and 3,000 random ones drawn from the characters that matter."""
+    rng = random.Random(14)
+    alphabet = "ab &<>\"'\t\n\r\x00\x01\x1f\ufffe\uffff\u00e9\U0001f600"
+    texts = XML_HOSTILE + ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(3000)]
+    for text in texts:
+        clean = _XML_FORBIDDEN.sub("", text)
+        assert (files._text(text), files._attr(text)) == (escape(clean), quoteattr(clean)), repr(text)
+    for value in (0.1, -3, 1e-300, float("inf"), True, ["a", "<b>"], ("x",)):
+        flat = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, tuple)) else str(value)
+        assert (files._text(value), files._attr(value)) == (escape(flat), quoteattr(flat))
+
+
+def test_graphml_and_gexf_read_back_hostile_text(tmp_path):
+    """Every hostile value comes back from GraphML and GEXF as written, less the characters XML 1.0 forbids
+    (GraphML element text also reads a carriage return as a line feed, as every XML parser does)."""
+    G = nx.MultiDiGraph()
+    for i, text in enumerate(XML_HOSTILE):
+        G.add_node(f"concept:c{i}", kind="concept", key=f"c{i}", label=text or "empty", note=text, df=i)
+    G.add_edge("concept:c1", "concept:c2", key="SUBTYPE_OF", kind="SUBTYPE_OF", evidence=XML_HOSTILE[4])
+    G.add_node("concept:cr", kind="concept", key="cr", label="cr", note="a\rb\r\nc")
+    analysis = analyze(G)
+    write_graph_files(G, analysis, tmp_path)
+    graphml = nx.read_graphml(tmp_path / "graph.graphml", force_multigraph=True)
+    gexf = nx.read_gexf(tmp_path / "graph.gexf")
+    for node, data in G.nodes(data=True):
+        note = _XML_FORBIDDEN.sub("", data["note"])
+        assert graphml.nodes[node]["note"] == note.replace("\r\n", "\n").replace("\r", "\n")
+        assert gexf.nodes[node]["note"] == note
+        assert gexf.nodes[node]["label"] == _XML_FORBIDDEN.sub("", " ".join(data["label"].split()))
+    assert graphml.edges["concept:c1", "concept:c2", "SUBTYPE_OF"]["evidence"] == XML_HOSTILE[4]
+    assert next(iter(gexf.edges(data=True)))[2]["evidence"] == XML_HOSTILE[4]
+
+
+def test_attribute_types_merge_per_property(tmp_path):
+    """One declared type per property: ints mixed with floats are doubles, lists and other mixes are strings."""
+    G = nx.MultiDiGraph()
+    G.add_node("concept:a", kind="concept", key="a", df=1, score=1, flag=True, tags=["x"])
+    G.add_node("concept:b", kind="concept", key="b", df=2, score=0.5, flag=1)
+    write_graph_files(G, analyze(G), tmp_path)
+    text = (tmp_path / "graph.graphml").read_text(encoding="utf-8")
+    declared = dict(re.findall(r'attr.name="(\w+)" attr.type="(\w+)"', text))
+    assert {k: declared[k] for k in ("df", "score", "flag", "tags")} == {
+        "df": "long", "score": "double", "flag": "string", "tags": "string",
+    }  # fmt: skip
+    gexf = (tmp_path / "graph.gexf").read_text(encoding="utf-8")
+    assert dict(re.findall(r'title="(\w+)" type="(\w+)"', gexf))["score"] == "double"

@@ -12,8 +12,8 @@ from neo4j_graph import sample_graph
 
 from graph import schema
 from graph.errors import InputError
-from graph.export.graphdb.bulk import ARRAY_DELIMITER_OPTION, write_bulk_import
-from graph.export.graphdb.rows import graph_counts
+from graph.export.graphdb.bulk import ARRAY_DELIMITER_OPTION, node_cells, write_bulk_import
+from graph.export.graphdb.rows import GraphRows, graph_counts
 
 HEADER_FIELD = re.compile(
     r"^(?:[a-z_]+(?::(?:int|float|string\[\]))?|[a-z_]+:ID\(\w+\)|:LABEL|:TYPE|:(?:START|END)_ID\(\w+\))$"
@@ -126,3 +126,35 @@ def test_output_is_deterministic(G: nx.MultiDiGraph, tmp_path: Path) -> None:
     shuffled.add_edges_from(reversed(list(G.edges(keys=True, data=True))))
     second = {p.name: p.read_bytes() for p in write_bulk_import(shuffled, tmp_path / "b")}
     assert first == second
+
+
+def test_values_of_another_type_are_converted_as_the_driver_rows_are(G: nx.MultiDiGraph, tmp_path: Path) -> None:
+    """The bulk files write each value as GraphRows (the driver loader's rows) converts it, also when a value
+    is not yet of its schema type (a year as text or float, a float that is a whole number, a tuple of aliases)."""
+    G = G.copy()
+    paper = G.nodes["paper:arxiv:2407.00002"]
+    paper.update(year="2023", n_authors=4.0, upvotes=True, pagerank=1, sources=("x.bib:2",), title=7)
+    G.nodes["concept:one-step"]["aliases"] = "single step"
+    files = {p.name: p for p in write_bulk_import(G, tmp_path)}
+    rows = GraphRows.of(G)
+    for kind, spec in schema.NODES.items():
+        _, written = read(files[f"nodes_{spec.label}.csv"])
+        expected = [node_cells(kind, row["key"], row["props"]) for row in rows.nodes(kind)]
+        assert [list(r.values()) for r in written] == expected
+    _, papers = read(files["nodes_Paper.csv"])
+    row = next(r for r in papers if r["id:ID(Paper)"] == "arxiv:2407.00002")
+    converted = (row["year:int"], row["n_authors:int"], row["upvotes:int"], row["pagerank:float"])
+    assert converted == ("2023", "4", "1", "1.0")
+    assert (row["title"], row["sources:string[]"]) == ("7", "x.bib:2")
+
+
+def test_a_value_that_does_not_convert_names_the_node_and_property(G: nx.MultiDiGraph, tmp_path: Path) -> None:
+    G = G.copy()
+    G.nodes["paper:arxiv:2407.00003"]["year"] = "twenty"
+    with pytest.raises(InputError, match=r"paper:arxiv:2407.00003: field 'year'"):
+        write_bulk_import(G, tmp_path)
+    G.nodes["paper:arxiv:2407.00003"]["year"] = 2019
+    G.edges["paper:arxiv:2407.00001", "concept:rectified-flow", schema.HAS_CONCEPT]["score"] = float("nan")
+    edge = r"HAS_CONCEPT paper:arxiv:2407.00001 -> concept:rectified-flow: field 'score'"
+    with pytest.raises(InputError, match=edge):
+        write_bulk_import(G, tmp_path)

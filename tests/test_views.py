@@ -337,3 +337,29 @@ def test_technique_map_places_isolated_techniques_beside_the_main_component(tmp_
     span = max(hypot(x1 - x2, y1 - y2) for x1, y1 in main for x2, y2 in main)
     nearest = min(hypot(where["technique:lonely"][0] - x, where["technique:lonely"][1] - y) for x, y in main)
     assert nearest < span  # side by side, not flung far away
+
+
+def test_page_options_start_from_the_installed_pyvis_defaults():
+    """The options a page starts from are what a PyVis Network(directed=True) sets with physics off."""
+    from pyvis.network import Network
+
+    from graph.export.views.html import PYVIS_DEFAULTS
+
+    net = Network(directed=True)
+    net.toggle_physics(False)
+    assert json.loads(net.options.to_json()) == PYVIS_DEFAULTS
+
+
+def test_writing_pages_imports_neither_pyvis_nor_ipython(tmp_path):
+    """A build writes graph.html without importing pyvis.network (it imports IPython: ~0.5 s per build)."""
+    code = (
+        "import sys, pathlib\n"
+        "from views_graphs import typed_graph\n"
+        "from graph.export.views import write_overview\n"
+        f"page = write_overview(typed_graph(), pathlib.Path({str(tmp_path)!r}) / 'graph.html')\n"
+        "loaded = sorted(m for m in ('pyvis', 'IPython', 'jinja2') if m in sys.modules)\n"
+        "print(loaded, 'vis.Network' in page.read_text())\n"
+    )
+    tests = str(Path(__file__).parent)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tests, check=True)
+    assert done.stdout.split() == ["[]", "True"]

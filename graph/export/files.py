@@ -35,12 +35,12 @@ CSV columns (list cells are ``"; "``-joined; empty = missing):
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from typing import IO, Any
 
 import networkx as nx
 
@@ -116,43 +116,125 @@ def parse_graph_json(text: str | bytes) -> nx.MultiDiGraph:
     return G
 
 
+#: Characters XML 1.0 forbids: dropped from every value.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Whitespace an attribute value keeps only as a character reference (as ``xml.sax.saxutils.quoteattr``).
+_ATTR_WHITESPACE = (("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;"))
 _GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
 _GEXF_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+#: GEXF/Gephi reserve ``id`` and networkx ``key``: node properties renamed in GEXF.
+_GEXF_RENAMED = {"id": "paper_id", "key": "node_key"}
+#: Elements written per ``write`` call (a batch of lines, not the whole file, is held in memory).
+_BATCH = 2000
 
 
 def _text(value: Any) -> str:
-    """A value as XML-safe text (lists as JSON; characters XML 1.0 forbids dropped)."""
-    return _XML_INVALID.sub("", str(_flat(value)))
+    """A value as XML text content: lists as JSON, characters XML 1.0 forbids dropped, ``& < >`` escaped
+    (what ``xml.sax.saxutils.escape`` gives, without its per-call dictionary work).
+
+    >>> _text("a<b & c\x01"), _text(["x>", 1]), _text(0.5), _text(True)
+    ('a&lt;b &amp; c', '["x&gt;", 1]', '0.5', 'True')
+    """
+    kind = type(value)
+    if kind is float or kind is int:
+        return str(value)  # digits, sign, ".", "e", "inf", "nan": nothing to escape
+    text = value if kind is str else str(_flat(value))
+    if not text.isprintable() and _XML_INVALID.search(text):  # isprintable: a fast test for the common case
+        text = _XML_INVALID.sub("", text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    return text
 
 
 def _attr(value: Any) -> str:
-    return quoteattr(_text(value))
+    r"""A value as a quoted XML attribute value, exactly as ``xml.sax.saxutils.quoteattr(_text(value))``.
+
+    >>> print(_attr("a"), _attr('say "hi"'), _attr("it's \"x\"\n"))
+    "a" 'say "hi"' "it's &quot;x&quot;&#10;"
+    """
+    text = _text(value)
+    for raw, reference in _ATTR_WHITESPACE:
+        if raw in text:
+            text = text.replace(raw, reference)
+    if '"' in text:
+        if "'" in text:
+            return '"' + text.replace('"', "&quot;") + '"'
+        return "'" + text + "'"
+    return '"' + text + '"'
 
 
-def _attr_types(rows: Iterable[Mapping[str, Any]]) -> dict[str, type]:
-    """Property name -> one Python type for all its values (int and float mixed -> float), sorted by name."""
-    found: dict[str, type] = {}
-    for row in rows:
-        for name, value in row.items():
-            kind = str if isinstance(value, (list, tuple)) else type(value)
-            seen = found.get(name, kind)
-            found[name] = float if {seen, kind} == {int, float} else (seen if seen is kind else str)
-    return dict(sorted(found.items()))
+def _one_type(kinds: set[type]) -> type:
+    """The type all values of a property are written as: their own when all agree, ``float`` for ints
+    mixed with floats, otherwise ``str``."""
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    return float if kinds == {int, float} else str
 
 
-def _gexf_node_attrs(node: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """GEXF/Gephi reserve ``id`` and networkx ``key``: renamed ``paper_id`` and ``node_key``."""
-    renamed = {"id": "paper_id", "key": "node_key"}
-    return {renamed.get(k, k): v for k, v in data.items()}
+def _attr_types(rows: Iterable[Mapping[str, Any]], rename: Mapping[str, str] | None = None) -> dict[str, type]:
+    """Property name (after ``rename``) -> one Python type for all its values, sorted by name: lists are
+    written as text (``str``), ints mixed with floats as ``float``, any other mix as ``str``.
+
+    Each row is reduced to its shape (names and value types), so the types are merged once per distinct
+    shape, not once per value.
+
+    >>> _attr_types([{"b": 1, "a": "x"}, {"b": 0.5}, {"a": ["y"]}, {"c": True}, {"c": 2}, {"id": 1}], {"id": "i"})
+    {'a': <class 'str'>, 'b': <class 'float'>, 'c': <class 'str'>, 'i': <class 'int'>}
+    """
+    names = rename or {}
+    shapes = {(tuple(row), tuple(map(type, row.values()))) for row in rows}
+    found: dict[str, set[type]] = {}
+    for keys, kinds in shapes:
+        for name, kind in zip(keys, kinds, strict=True):
+            found.setdefault(names.get(name, name), set()).add(str if issubclass(kind, (list, tuple)) else kind)
+    return {name: _one_type(found[name]) for name in sorted(found)}
+
+
+def _write_lines(fh: IO[str], lines: Iterable[str]) -> None:
+    """Write ``lines`` in batches of :data:`_BATCH` (a few ``write`` calls, never the whole file as one string)."""
+    pending = iter(lines)
+    while batch := list(itertools.islice(pending, _BATCH)):
+        fh.write("".join(batch))
+
+
+def _quoted_ends(edges: Iterable[tuple[str, str, dict[str, Any]]]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(quoted source, quoted target, data)`` per edge; networkx lists a node's edges together, so the
+    source is quoted once per node, not once per edge."""
+    last, quoted = None, ""
+    for u, v, data in edges:
+        if u != last:
+            last, quoted = u, _attr(u)
+        yield quoted, _attr(v), data
 
 
 def _write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
     """Stream GraphML (the XML networkx, Gephi, yEd and Cytoscape read), one element per line."""
     node_types = _attr_types(d for _, d in G.nodes(data=True))
     edge_types = _attr_types(d for _, _, d in G.edges(data=True))
-    ids = {("node", n): f"n{i}" for i, n in enumerate(node_types)}
-    ids.update({("edge", n): f"e{i}" for i, n in enumerate(edge_types)})
+    ids = {("node", name): f"n{i}" for i, name in enumerate(node_types)}
+    ids.update({("edge", name): f"e{i}" for i, name in enumerate(edge_types)})
+    keys = [
+        f'<key id="{ids[(domain, name)]}" for="{domain}" attr.name={_attr(name)} '
+        f'attr.type="{_GRAPHML_TYPES[kind]}" />\n'
+        for domain, types in (("node", node_types), ("edge", edge_types))
+        for name, kind in types.items()
+    ]
+    node_data = {name: f'<data key="{ids[("node", name)]}">' for name in node_types}
+    edge_data = {name: f'<data key="{ids[("edge", name)]}">' for name in edge_types}
+    nodes = (
+        f"<node id={_attr(node)}>{''.join([f'{node_data[k]}{_text(v)}</data>' for k, v in data.items()])}</node>\n"
+        for node, data in G.nodes(data=True)
+    )
+    ends = _quoted_ends((u, v, (k, d)) for u, v, k, d in G.edges(keys=True, data=True))
+    edges = (
+        f"<edge id={_attr(key)} source={u} target={v}>"
+        f"{''.join([f'{edge_data[k]}{_text(x)}</data>' for k, x in data.items()])}</edge>\n"
+        for u, v, (key, data) in ends
+    )
     with atomic_open(path) as fh:
         fh.write(
             "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -161,40 +243,43 @@ def _write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
             'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
             'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
         )
-        for domain, types in (("node", node_types), ("edge", edge_types)):
-            for name, kind in types.items():
-                fh.write(
-                    f'<key id="{ids[(domain, name)]}" for="{domain}" attr.name={_attr(name)} '
-                    f'attr.type="{_GRAPHML_TYPES[kind]}" />\n'
-                )
-        fh.write('<graph edgedefault="directed">\n')
-        for node, data in G.nodes(data=True):
-            cells = "".join(f'<data key="{ids[("node", k)]}">{escape(_text(v))}</data>' for k, v in data.items())
-            fh.write(f"<node id={_attr(node)}>{cells}</node>\n")
-        for u, v, key, data in G.edges(keys=True, data=True):
-            cells = "".join(f'<data key="{ids[("edge", k)]}">{escape(_text(x))}</data>' for k, x in data.items())
-            fh.write(f"<edge id={_attr(key)} source={_attr(u)} target={_attr(v)}>{cells}</edge>\n")
+        fh.write("".join(keys) + '<graph edgedefault="directed">\n')
+        _write_lines(fh, nodes)
+        _write_lines(fh, edges)
         fh.write("</graph>\n</graphml>\n")
     return path
 
 
-def _gexf_attributes(domain: str, types: Mapping[str, type], ids: Mapping[str, str]) -> str:
-    rows = "".join(f'<attribute id="{ids[n]}" title={_attr(n)} type="{_GEXF_TYPES[t]}" />\n' for n, t in types.items())
+def _gexf_attributes(domain: str, types: Mapping[str, type]) -> str:
+    rows = "".join(
+        f'<attribute id="{i}" title={_attr(n)} type="{_GEXF_TYPES[t]}" />\n' for i, (n, t) in enumerate(types.items())
+    )
     return f'<attributes class="{domain}" mode="static">\n{rows}</attributes>\n'
 
 
-def _attvalues(data: Mapping[str, Any], ids: Mapping[str, str]) -> str:
-    cells = "".join(f'<attvalue for="{ids[k]}" value={_attr(v)} />' for k, v in data.items())
+def _attvalues(data: Mapping[str, Any], prefixes: Mapping[str, str], skip: str, rename: Mapping[str, str]) -> str:
+    """``<attvalues>`` of one element (property ``skip`` left out: it is written as an XML attribute)."""
+    cells = "".join([f"{prefixes[rename.get(k, k)]}{_attr(v)} />" for k, v in data.items() if k != skip])
     return f"<attvalues>{cells}</attvalues>" if cells else ""
 
 
 def _write_gexf(G: nx.MultiDiGraph, path: Path) -> Path:
     """Stream GEXF 1.2 for Gephi: node labels are titles/names/labels; RELATED_TO weight is the edge weight."""
-    node_types = _attr_types(_gexf_node_attrs(n, d) for n, d in G.nodes(data=True))
+    node_types = _attr_types((d for _, d in G.nodes(data=True)), _GEXF_RENAMED)
     node_types.pop("label", None)
-    edge_types = _attr_types({k: v for k, v in d.items() if k != "weight"} for _, _, d in G.edges(data=True))
-    node_ids = {n: str(i) for i, n in enumerate(node_types)}
-    edge_ids = {n: str(i) for i, n in enumerate(edge_types)}
+    edge_types = _attr_types(d for _, _, d in G.edges(data=True))
+    edge_types.pop("weight", None)
+    node_values = {n: f'<attvalue for="{i}" value=' for i, n in enumerate(node_types)}
+    edge_values = {n: f'<attvalue for="{i}" value=' for i, n in enumerate(edge_types)}
+    nodes = (
+        f"<node id={_attr(node)} label={_attr(display_name(G, node))}>"
+        f"{_attvalues(data, node_values, 'label', _GEXF_RENAMED)}</node>\n"
+        for node, data in G.nodes(data=True)
+    )
+    edges = (
+        f'<edge id="{i}" source={u} target={v}{_weight(data)}>{_attvalues(data, edge_values, "weight", {})}</edge>\n'
+        for i, (u, v, data) in enumerate(_quoted_ends(G.edges(data=True)))
+    )
     with atomic_open(path) as fh:
         fh.write(
             "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -203,22 +288,16 @@ def _write_gexf(G: nx.MultiDiGraph, path: Path) -> Path:
             'version="1.2">\n<meta><creator>paperkg</creator></meta>\n'
             '<graph defaultedgetype="directed" mode="static">\n'
         )
-        fh.write(_gexf_attributes("node", node_types, node_ids) + _gexf_attributes("edge", edge_types, edge_ids))
-        fh.write("<nodes>\n")
-        for node, data in G.nodes(data=True):
-            attrs = _gexf_node_attrs(node, data)
-            attrs.pop("label", None)
-            label = display_name(G, node)
-            fh.write(f"<node id={_attr(node)} label={_attr(label)}>{_attvalues(attrs, node_ids)}</node>\n")
+        fh.write(_gexf_attributes("node", node_types) + _gexf_attributes("edge", edge_types) + "<nodes>\n")
+        _write_lines(fh, nodes)
         fh.write("</nodes>\n<edges>\n")
-        for i, (u, v, data) in enumerate(G.edges(data=True)):
-            attrs = dict(data)
-            weight = f" weight={_attr(attrs.pop('weight'))}" if "weight" in attrs else ""
-            fh.write(
-                f'<edge id="{i}" source={_attr(u)} target={_attr(v)}{weight}>{_attvalues(attrs, edge_ids)}</edge>\n'
-            )
+        _write_lines(fh, edges)
         fh.write("</edges>\n</graph>\n</gexf>\n")
     return path
+
+
+def _weight(data: Mapping[str, Any]) -> str:
+    return f" weight={_attr(data['weight'])}" if "weight" in data else ""
 
 
 #: First characters a spreadsheet reads as the start of a formula (OWASP's list).

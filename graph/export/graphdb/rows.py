@@ -28,6 +28,9 @@ from graph.schema import FLOAT, INT, NODES, RELATIONSHIPS, STRING, STRING_LIST, 
 
 T = TypeVar("T")
 
+#: The Python type of a value that is already of its schema type (kept as it is by :func:`convert`).
+_NATIVE: dict[str, type] = {INT: int, FLOAT: float, STRING: str}
+
 
 def batched(items: Sequence[T], size: int) -> Iterator[list[T]]:
     """Consecutive slices of ``items`` of at most ``size`` elements (``size`` >= 1)."""
@@ -47,6 +50,8 @@ def convert(value: Any, typ: str, where: str, prop: str) -> Any:
     """
     if value is None:
         return None
+    if type(value) is _NATIVE.get(typ) and (typ != FLOAT or math.isfinite(value)):
+        return value  # already the schema type: most values, so checked first
     try:
         if typ == INT:
             return _to_int(value)
@@ -78,9 +83,7 @@ def _to_int(value: Any) -> int:
 def schema_props(attrs: Mapping[str, Any], types: Mapping[str, str], where: str) -> dict[str, Any]:
     """The schema-declared properties present in ``attrs`` (not ``None``), converted, in schema order."""
     return {
-        prop: convert(attrs[prop], typ, where, prop)
-        for prop, typ in types.items()
-        if attrs.get(prop) is not None
+        prop: convert(value, typ, where, prop) for prop, typ in types.items() if (value := attrs.get(prop)) is not None
     }
 
 

@@ -1,10 +1,13 @@
 """Render a prepared view (nodes, edges, legend, header) into one self-contained HTML page.
 
-PyVis is kept for what it does well: the :class:`pyvis.network.Network` object holds the node and
-edge lists, the vis-network options and the Jinja environment. Its slow and leaky parts are bypassed:
-node/edge lists are assigned in bulk (``Network.add_node`` is quadratic), and the page comes from our
-own template (``assets/view.html.j2``) that inlines the vis-network JS/CSS bundled inside the installed
-pyvis package, so the page needs no CDN, no ``lib/`` folder in the current directory, no network at all.
+The page draws with vis-network, the JS/CSS bundled inside the installed pyvis package: read from pyvis's
+package folder, found without importing pyvis (``pyvis.network`` imports IPython: half a second on every
+build), and inlined, so the page needs no CDN, no ``lib/`` folder in the current directory, no network at
+all. The page is our own template (``assets/view.html.j2``), whose only template syntax is ``{{ name }}``
+placeholders, filled by :func:`render_page` (the page title HTML-escaped, as Jinja's autoescaping did).
+The vis-network options start from the defaults a PyVis ``Network`` sets (:data:`PYVIS_DEFAULTS`, checked
+against the installed pyvis by tests/test_views.py). Plain PyVis does not build the page: its ``add_node``
+is quadratic and its templates reference CDNs (see docs/views.md).
 
 All data reaches the page as JSON inside ``<script type="application/json">`` blocks, escaped by
 :func:`script_json`, and is put into the DOM by ``assets/view.js`` with ``textContent`` only.
@@ -15,14 +18,15 @@ All data reaches the page as JSON inside ``<script type="application/json">`` bl
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-from pyvis.network import Network
+from markupsafe import escape
 
 from graph.errors import ConfigError
 from loaders.atomicio import atomic_write
@@ -30,9 +34,29 @@ from loaders.atomicio import atomic_write
 #: vis-network version shipped inside pyvis (``pyvis/templates/lib/vis-<version>/``).
 VIS_VERSION = "9.1.2"
 TEMPLATE = "view.html.j2"
+#: A placeholder of the page template.
+_PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
 #: Canvas label font (assets/view.js sizes it per zoom so labels keep one size on screen).
 LABEL_FONT = "system-ui, sans-serif"
 ASSETS = Path(__file__).with_name("assets")
+
+#: The vis-network options a PyVis ``Network(directed=True)`` sets (pyvis 0.3.2, ``net.options.to_json()``)
+#: with physics off; :func:`vis_options` replaces ``edges`` and parts of ``physics``/``interaction``.
+PYVIS_DEFAULTS: dict[str, Any] = {
+    "configure": {"enabled": False},
+    "edges": {"color": {"inherit": True}, "smooth": {"enabled": True, "type": "dynamic"}},
+    "interaction": {"dragNodes": True, "hideEdgesOnDrag": False, "hideNodesOnDrag": False},
+    "physics": {
+        "enabled": False,
+        "stabilization": {
+            "enabled": True,
+            "fit": True,
+            "iterations": 1000,
+            "onlyDynamicEdges": False,
+            "updateInterval": 50,
+        },
+    },
+}
 
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
@@ -59,7 +83,10 @@ def script_json(value: Any) -> str:
 @lru_cache(maxsize=1)
 def vis_assets() -> tuple[str, str]:
     """The vis-network ``(js, css)`` text bundled inside the installed pyvis package."""
-    lib = resources.files("pyvis") / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    spec = find_spec("pyvis")  # finds the package folder without running pyvis/__init__.py
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("pyvis is not installed (need pyvis>=0.3.2,<0.4): it ships the vis-network the pages use")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / f"vis-{VIS_VERSION}"
     try:
         js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
         css = (lib / "vis-network.css").read_text(encoding="utf-8")
@@ -82,7 +109,7 @@ def view_assets() -> tuple[str, str]:
 
 
 def vis_options(n_nodes: int, physics: bool = False) -> dict[str, Any]:
-    """vis-network options, built on a PyVis :class:`Network`'s defaults.
+    """vis-network options, built on a PyVis ``Network``'s defaults (:data:`PYVIS_DEFAULTS`).
 
     Positions are precomputed, so physics is off unless asked for (the page has a toggle); when on,
     Barnes-Hut runs without a long stabilisation. Edges are straight (no smoothing support nodes).
@@ -90,9 +117,7 @@ def vis_options(n_nodes: int, physics: bool = False) -> dict[str, Any]:
     >>> vis_options(10)["physics"]["enabled"], vis_options(10)["edges"]["smooth"]
     (False, False)
     """
-    net = Network(directed=True)
-    net.toggle_physics(physics)
-    options: dict[str, Any] = json.loads(net.options.to_json())
+    options = copy.deepcopy(PYVIS_DEFAULTS)
     options["physics"].update(
         {
             "enabled": physics,
@@ -124,34 +149,41 @@ def render_page(
     physics: bool = False,
 ) -> str:
     """The HTML text of a view: ``nodes``/``edges`` as vis items, ``page`` = {meta, legend, fit} (``fit``:
-    the node ids the first view zooms to; all when empty).
-
-    The lists are handed to a PyVis :class:`Network` in bulk and rendered through its Jinja
-    environment, pointed at ``assets/`` with autoescaping switched on.
+    the node ids the first view zooms to; all when empty), rendered from ``assets/view.html.j2``.
     """
-    net = Network(height="100%", directed=True, cdn_resources="in_line")
-    net.set_template_dir(f"{ASSETS}/", TEMPLATE)
-    net.templateEnv.autoescape = True
-    net.nodes, net.edges = nodes, edges
-    net.options = vis_options(len(nodes), physics)
+    options = vis_options(len(nodes), physics)
     vis_js, vis_css = vis_assets()
     view_js, view_css = view_assets()
     data = {
         "meta": page["meta"],
         "legend": page["legend"],
         "fit": page.get("fit", []),
-        "nodes": net.nodes,
-        "edges": net.edges,
+        "nodes": nodes,
+        "edges": edges,
     }
-    return net.templateEnv.get_template(net.path).render(
-        page_title=page["meta"]["title"],
-        data_json=Markup(script_json(data)),
-        options_json=Markup(script_json(net.options)),
-        vis_js=Markup(vis_js),
-        vis_css=Markup(vis_css),
-        view_js=Markup(view_js),
-        view_css=Markup(view_css),
-    )
+    values = {
+        "page_title": str(escape(page["meta"]["title"])),
+        "data_json": script_json(data),
+        "options_json": script_json(options),
+        "vis_js": vis_js,
+        "vis_css": vis_css,
+        "view_js": view_js,
+        "view_css": view_css,
+    }
+    return "".join(values[part] if i % 2 else part for i, part in enumerate(page_template()))
+
+
+@lru_cache(maxsize=1)
+def page_template() -> list[str]:
+    """``assets/view.html.j2`` cut at its ``{{ name }}`` placeholders: text, name, text, ..., name, text
+    (its one final newline left out, as a Jinja template renders).
+
+    >>> parts = page_template()
+    >>> parts[1], "<title>" in parts[0], len(parts) % 2
+    ('page_title', True, 1)
+    """
+    text = (ASSETS / TEMPLATE).read_text(encoding="utf-8")
+    return _PLACEHOLDER.split(text.removesuffix("\n"))
 
 
 def write_page(path: str | Path, html: str) -> Path:
