@@ -54,14 +54,17 @@ WIDE_SHARE = 0.02
 _TITLE_NAME = re.compile(r"^\s*[\"'“‘`]?([^\s:\"'“”‘’`]+)[\"'”’`]?\s*:\s+\S")
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*")
 _NAME = r"[\"'“‘]?([A-Za-z][\w]*(?:[-.][\w]+)*)"
+_PROPOSAL_VERBS = ("propose", "introduce", "present", "develop")
+_PROPOSING_VERBS = (*_PROPOSAL_VERBS, "release", "unveil", "build", "design")
+_NAMING_WORDS = ("called", "dubbed", "named", "termed", "coined", "namely")
 _PROPOSES = re.compile(
-    r"\b(?:we|this (?:paper|work|study)|the paper)\s+(?:also\s+)?(?:propose|introduce|present|develop|release"
-    r"|unveil|build|design)s?(?:\s+(?:a|an|the))?\s+" + _NAME,
+    r"\b(?:we|this (?:paper|work|study)|the paper)\s+(?:also\s+)?(?:" + "|".join(_PROPOSING_VERBS) + r")s?"
+    r"(?:\s+(?:a|an|the))?\s+" + _NAME,
     re.IGNORECASE,
 )
-_CALLED = re.compile(r"\b(?:called|dubbed|named|termed|coined|namely)\s+" + _NAME, re.IGNORECASE)
+_CALLED = re.compile(r"\b(?:" + "|".join(_NAMING_WORDS) + r")\s+" + _NAME, re.IGNORECASE)
 _PROPOSAL_SENTENCE = re.compile(
-    r"\b(?:we|this (?:paper|work|study))\s+(?:also\s+)?(?:propose|introduce|present|develop)", re.IGNORECASE
+    r"\b(?:we|this (?:paper|work|study))\s+(?:also\s+)?(?:" + "|".join(_PROPOSAL_VERBS) + ")", re.IGNORECASE
 )
 #: "long form (ACRONYM)": up to 8 words, then the acronym in parentheses. The look-behind skips starts inside a
 #: word, which give the same match as the word's first letter (so the matches are those without it).
@@ -140,15 +143,30 @@ def _proposed(abstract: str) -> list[str]:
     in a proposal sentence; only words written as names (:func:`name_like`), never plural acronyms."""
     found: list[str] = []
     for sentence in _SENTENCE.split(abstract):
-        for regex in (_PROPOSES, _CALLED):
-            found += [m.group(1).rstrip(".") for m in regex.finditer(sentence)]
-        if _PROPOSAL_SENTENCE.search(sentence):
+        for regex, words in ((_PROPOSES, _PROPOSING_VERBS), (_CALLED, _NAMING_WORDS)):
+            if _may_contain(sentence, words):
+                found += [m.group(1).rstrip(".") for m in regex.finditer(sentence)]
+        if _may_contain(sentence, _PROPOSAL_VERBS) and _PROPOSAL_SENTENCE.search(sentence):
             found += [
                 m.group(2)
                 for m in _acronym_matches(sentence)
                 if _is_acronym_of(m.group(2), m.group(1)) and _title_case_tail(m.group(1), m.group(2))
             ]
     return [name for name in found if name_like(name) and not _PLURAL_ACRONYM.fullmatch(name)]
+
+
+def _may_contain(sentence: str, words: Sequence[str]) -> bool:
+    """Whether ``sentence`` may contain one of the lower-case ``words`` in any case: a quick test that lets most
+    sentences skip the case-insensitive regexes (always True outside ASCII, where they match more than
+    ``str.lower`` finds, such as "ſ" for "s").
+
+    >>> _may_contain("We PROPOSE X.", ["propose"]), _may_contain("It works.", ["propose"])
+    (True, False)
+    """
+    if not sentence.isascii():
+        return True
+    lower = sentence.lower()
+    return any(word in lower for word in words)
 
 
 def _title_case_tail(words: str, acronym: str) -> bool:
@@ -204,14 +222,12 @@ def acronym_definitions(text: str) -> dict[str, str]:
 
 def _mentioned(text: str, names: Mapping[str, object]) -> set[str]:
     """Names (case-sensitive, whole words; ``SlimFlow-based`` mentions ``SlimFlow``) found in ``text``."""
-    hits: set[str] = set()
-    for token in _TOKEN.findall(text):
-        if token in names:
-            hits.add(token)
-        else:
-            head = token.split("-", 1)[0].rstrip(".")
-            if head in names:
-                hits.add(head)
+    tokens = set(_TOKEN.findall(text))
+    hits = {token for token in tokens if token in names}
+    for token in tokens - hits:
+        head = token.split("-", 1)[0].rstrip(".")
+        if head in names:
+            hits.add(head)
     return hits
 
 
