@@ -25,7 +25,7 @@ from graph.workfolder import notebook_folder
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.analysis import Explanation, Ranked, Similar, analyze
+    from graph.analysis import analyze
     from graph.analysis.couse import technique_graph
     from graph.concepts.extractors import KeyphraseOptions
     from graph.export.graphdb.bulk import import_command as neo4j_import_command
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from graph.export.graphdb.gds import GdsOptions, GdsReport
     from graph.export.graphdb.load import LoadReport, Neo4jSettings
     from graph.pipeline import BuildSummary, PipelineOptions, concept_extractor, extract, write_outputs
+    from graph.questions import Explanation, Ranked, Similar, Source
     from graph.techniques import Vocabulary
     from loaders.detect import LoadResult
 
@@ -76,6 +77,7 @@ __all__ = [
     "neo4j_settings",
     "notebook_folder",
     "query",
+    "reader_source",
     "remove",
     "similar",
     "technique_graph",
@@ -223,25 +225,38 @@ def view(
     return pages[0]
 
 
+def reader_source(out: str | Path = DEFAULT_OUT) -> Source:
+    """What ``explain``/``similar``/``top`` read in ``out``: the build's reader index (``readers.sqlite``,
+    :mod:`graph.readindex`: a few rows a question), or, in a folder without one made from its ``graph.json``
+    (an older paperkg's), the graph itself. The answers are the same; use it in a ``with`` block."""
+    from graph.questions import GraphSource
+    from graph.readindex import open_index
+
+    return open_index(out) or GraphSource(load_graph(out))
+
+
 def explain(a: str, b: str, out: str | Path = DEFAULT_OUT) -> Explanation:
     """Why papers ``a`` and ``b`` (ids, titles, title-prefix names) are related, in the graph in ``out``."""
-    from graph import analysis
+    from graph import questions
 
-    return analysis.explain(load_graph(out), a, b)
+    with reader_source(out) as source:
+        return questions.explain(source, a, b)
 
 
 def similar(x: str, k: int = 10, out: str | Path = DEFAULT_OUT) -> list[Similar]:
     """The ``k`` papers most strongly RELATED_TO paper ``x`` in the graph in ``out``."""
-    from graph import analysis
+    from graph import questions
 
-    return analysis.similar(load_graph(out), x, k)
+    with reader_source(out) as source:
+        return questions.similar(source, x, k)
 
 
 def top(kind: str = "paper", by: str = "pagerank", n: int = 10, out: str | Path = DEFAULT_OUT) -> list[Ranked]:
     """The ``n`` nodes of ``kind`` with the highest ``by`` in the graph in ``out``."""
-    from graph import analysis
+    from graph import questions
 
-    return analysis.top(load_graph(out), kind, by, n)
+    with reader_source(out) as source:
+        return questions.top(source, kind, by, n)
 
 
 def info(out: str | Path = DEFAULT_OUT) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from typing import Any, Protocol
 import networkx as nx
 
 from graph import schema
+from graph.defaults import MAX_CONCEPT_DF, MIN_WEIGHT, RELATED_K
 from graph.errors import ConfigError, InputError
 from graph.extraction import ROLES, ConceptHit, PaperExtraction
 from graph.names import introduced_names, mention_citations
@@ -73,9 +74,9 @@ class BuildOptions:
     how many shared items a RELATED_TO edge lists; ``mention_citations``: infer CITES edges from names.
     """
 
-    k: int = 10
-    min_weight: float = 0.0
-    max_concept_df: float = 0.1
+    k: int = RELATED_K
+    min_weight: float = MIN_WEIGHT
+    max_concept_df: float = MAX_CONCEPT_DF
     max_technique_df: float = 0.5
     max_item_papers: int = 2000
     max_concepts_per_paper: int = 10

@@ -6,6 +6,7 @@ traceback (``--debug`` shows it), and the command exits with status 1.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from dataclasses import asdict
@@ -15,14 +16,42 @@ from typing import Any
 import click
 
 from graph import __version__, api
-from graph.build import BuildOptions
-from graph.defaults import BATCH_SIZE, DEVICES, EXTRACTORS, GDS_CONCURRENCY, SEED, TOP_CONCEPTS
+from graph.defaults import (
+    BATCH_SIZE,
+    DEVICES,
+    EXTRACTORS,
+    GDS_CONCURRENCY,
+    MAX_CONCEPT_DF,
+    MIN_WEIGHT,
+    RELATED_K,
+    SEED,
+    TOP_CONCEPTS,
+)
 from graph.errors import PaperkgError
-from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
-from loaders.detect import FORMATS as INPUT_FORMATS
+
+# Only light modules at the top: a reader (`paperkg info`, `top`, `explain`, `similar`) starts without the
+# graph stage, the loaders, the Cypher presets or the model; each command imports what it runs.
 
 QUIET_FLAGS = ("-q", "--quiet")
 OUT_HELP = "Graph folder: holds the workspace (paperkg.sqlite) and every output file."
+
+
+class LazyChoice(click.Choice):
+    """A :class:`click.Choice` of the names in ``module.attribute``, imported when first needed (help, or a
+    value to check), so a command that never takes the option does not import the module.
+
+    >>> LazyChoice("graph.defaults", "DEVICES").choices
+    ('auto', 'cpu', 'cuda')
+    """
+
+    def __init__(self, module: str, attribute: str) -> None:
+        self.where = (module, attribute)
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        module, attribute = self.where
+        return tuple(getattr(importlib.import_module(module), attribute))
 
 
 class PaperkgGroup(click.Group):
@@ -112,21 +141,21 @@ def pipeline_options(fn: Any) -> Any:
         click.option(
             "--related-k",
             type=click.IntRange(0),
-            default=BuildOptions.k,
+            default=RELATED_K,
             show_default=True,
             help="RELATED_TO links kept per paper (sparse top-k).",
         ),
         click.option(
             "--min-weight",
             type=click.FloatRange(0),
-            default=BuildOptions.min_weight,
+            default=MIN_WEIGHT,
             show_default=True,
             help="Minimum RELATED_TO weight (summed specificity of the shared items; the evidence rule applies first).",
         ),
         click.option(
             "--max-concept-df",
             type=click.FloatRange(0, 1),
-            default=BuildOptions.max_concept_df,
+            default=MAX_CONCEPT_DF,
             show_default=True,
             help="Concepts used by more than this share of papers link nothing.",
         ),
@@ -139,7 +168,7 @@ def pipeline_options(fn: Any) -> Any:
         click.option(
             "--format",
             "input_format",
-            type=click.Choice(INPUT_FORMATS),
+            type=LazyChoice("loaders.detect", "FORMATS"),
             default=None,
             help="Read every input as this format instead of detecting it from the content (docs/inputs.md).",
         ),
@@ -156,6 +185,8 @@ def pipeline_options(fn: Any) -> Any:
 
 
 def _options(ctx: click.Context, kw: dict[str, Any]) -> api.PipelineOptions:
+    from graph.build import BuildOptions
+
     return api.PipelineOptions(
         model=kw["model"],
         device=kw["device"],
@@ -331,6 +362,8 @@ def query(
     **conn: str | None,
 ) -> None:
     """Run CYPHER (or --preset NAME) against Neo4j and print the rows as a table."""
+    from graph.export.graphdb.table import FORMATS, parse_params, preset_lines, render
+
     if list_presets:
         click.echo("\n".join(preset_lines()))
         return

@@ -22,6 +22,12 @@ BATCH_SIZE = 64
 #: Concepts kept per paper (``--top-concepts``) and keyphrases per document (``paperkg concepts --top``).
 TOP_CONCEPTS = 10
 
+#: Defaults of :class:`graph.build.BuildOptions` that ``build``/``add`` show as options (``--related-k``,
+#: ``--min-weight``, ``--max-concept-df``), here so that the CLI reads them without importing the graph stage.
+RELATED_K = 10
+MIN_WEIGHT = 0.0
+MAX_CONCEPT_DF = 0.1
+
 #: Threads of Neo4j GDS Louvain (``paperkg analyze --concurrency``); 1 keeps communities reproducible.
 GDS_CONCURRENCY = 1
 

@@ -33,6 +33,7 @@ from graph.export.report import write_report
 from graph.export.views import write_overview
 from graph.extraction import PaperExtraction
 from graph.outfolder import MANIFEST_FILE, begin_outputs, finish_outputs, writer_lock
+from graph.readindex import write_index
 from graph.store import IngestReport, Workspace
 from graph.techniques import ENV_VAR, Vocabulary
 from loaders.detect import load_paths
@@ -321,6 +322,7 @@ def write_outputs(G: nx.MultiDiGraph, analysis: AnalysisResult, out: Path) -> li
     last the manifest that records them as one build (:mod:`graph.outfolder`; call with the writer lock)."""
     begin_outputs(out)
     files = list(write_graph_files(G, analysis, out))
+    files.append(write_index(G, out))  # what paperkg top/explain/similar read (after graph.json: it records its hash)
     report = write_report(G, analysis, out)
     files += [report, report.with_suffix(".html")]  # write_report writes report.md and report.html
     files.append(write_overview(G, out / "graph.html", analysis.community_labels()))
