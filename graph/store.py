@@ -341,9 +341,11 @@ class Workspace:
         """
         with self.transaction(), _collector_paused():
             given = list(papers)
-            index = PaperIndex(self.papers())
+            rows = self.conn.execute("SELECT id, seq, data FROM papers ORDER BY seq").fetchall()
+            stored = [Paper.from_dict(json.loads(data)) for _, _, data in rows]
+            index = PaperIndex(stored)
             merges, warnings, merged_from = _place(index, given)
-            report = self._store(index.papers())
+            report = self._store(index.papers(), rows, stored)
         changed = report.new + report.merged
         return IngestReport(
             new=report.new,
@@ -354,29 +356,41 @@ class Workspace:
             merged_from=tuple(merged_from),
         )
 
-    def _store(self, papers: list[Paper]) -> IngestReport:
-        """Write the corpus ``papers`` (in this order), touching only the rows that differ; the report."""
+    def _store(
+        self, papers: list[Paper], stored: Sequence[tuple[str, int, str]] | None = None, read: Sequence[Paper] = ()
+    ) -> IngestReport:
+        """Write the corpus ``papers`` (in this order), touching only the rows that differ; the report.
+
+        ``stored``: the rows (id, seq, JSON) the caller read (else read here); ``read``: the records it decoded
+        from them, in the same order. A record of ``read`` that is still in ``papers`` as the same object with
+        the same id was not changed, so its stored JSON is reused instead of encoding it again (most of an
+        ``add``'s time in a big workspace went to encoding every record only to find it unchanged).
+        """
         twice = sorted(pid for pid, n in Counter(p.id for p in papers).items() if n > 1)
         if twice:
             raise WorkspaceError(f"{self.path}: paper ids {twice[:3]} occur twice in the corpus to store; merge first")
-        before = {pid: (seq, data) for pid, seq, data in self.conn.execute("SELECT id, seq, data FROM papers")}
-        owners: dict[str, set[str]] = {}
-        for key, pid in self.conn.execute("SELECT key, paper_id FROM paper_keys"):
-            owners.setdefault(key, set()).add(pid)
+        if stored is None:
+            stored = self.conn.execute("SELECT id, seq, data FROM papers").fetchall()
+        before = {pid: (seq, data) for pid, seq, data in stored}
+        known = {id(paper): (pid, data) for paper, (pid, _, data) in zip(read, stored, strict=False)}
         after = {p.id for p in papers}
-        rows, changed, kept = [], [], set()
-        new = merged = unchanged = 0
+        rows, changed = [], []
+        unchanged = 0
         for seq, paper in enumerate(papers, start=1):
-            data = _paper_json(paper)
+            hit = known.get(id(paper))
+            data = hit[1] if hit is not None and hit[0] == paper.id else _paper_json(paper)
             old = before.get(paper.id)
             if old is not None and old[1] == data:
                 unchanged += 1
-                kept.add(paper.id)
                 if old[0] != seq:
                     rows.append((paper.id, seq, data, text_hash(paper)))
                 continue
             rows.append((paper.id, seq, data, text_hash(paper)))
             changed.append(paper)
+        owners = self._owners({key for paper in changed for key in _keys(paper)})
+        kept = after & before.keys()
+        new = merged = 0
+        for paper in changed:
             # the records this one updates: its own id, or one it absorbed (gone now, a key in common)
             old_ids = {q for key in _keys(paper) for q in owners.get(key, ()) if q == paper.id or q not in after}
             kept |= old_ids
@@ -384,6 +398,15 @@ class Workspace:
             new += not old_ids
         self._write(rows, changed, sorted(set(before) - after))
         return IngestReport(new=new, merged=merged, unchanged=unchanged, removed=len(set(before) - kept))
+
+    def _owners(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """The stored papers found by each of ``keys`` (read in batches)."""
+        owners: dict[str, set[str]] = {}
+        for chunk in _chunks(sorted(keys)):
+            query = f"SELECT key, paper_id FROM paper_keys WHERE key IN ({_marks(len(chunk))})"
+            for key, pid in self.conn.execute(query, list(chunk)):
+                owners.setdefault(key, set()).add(pid)
+        return owners
 
     def _write(self, rows: list[tuple[str, int, str, str]], changed: list[Paper], gone: list[str]) -> None:
         """Delete the papers ``gone``, upsert ``rows`` and re-key the ``changed`` papers (batched)."""
