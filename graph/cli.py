@@ -261,7 +261,11 @@ def build(ctx: click.Context, inputs: tuple[Path, ...], out: Path, **kw: Any) ->
 @pipeline_options
 @click.pass_context
 def add(ctx: click.Context, inputs: tuple[Path, ...], out: Path, **kw: Any) -> None:
-    """Add INPUTS (files or folders) to the graph in --out: only new papers are extracted; outputs are rebuilt."""
+    """Add INPUTS (files or folders) to the graph in --out: only new papers are extracted; outputs are rebuilt.
+
+    Records merged into papers already in the graph, or kept apart from them for conflicting ids, are
+    reported as `build` reports them (per-file counts, warnings; --verbose lists every merge).
+    """
     summary = api.add(inputs, out, _options(ctx, kw))
     _print_summary(ctx, summary, "added", kw["verbose"])
 
