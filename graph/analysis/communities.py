@@ -52,6 +52,8 @@ from scipy import sparse
 from graph import schema
 from graph.access import display_name, targets
 from graph.analysis.couse import uses_of
+from graph.analysis.louvain import adjacency, louvain_communities
+from graph.analysis.louvain import modularity as louvain_modularity
 from graph.relatedness import text_matrix
 from graph.specificity import SPECIFIC, specificity
 
@@ -152,9 +154,7 @@ def _louvain(U: nx.Graph, resolution: float, seed: int) -> list[list[str]]:
     """Louvain communities; papers without links are single communities (Louvain is run without them)."""
     # Built in U's own order: a subgraph view of a small node subset iterates a set (hash-seed order), and
     # Louvain's result depends on the order it visits nodes, so two runs would differ.
-    linked = nx.Graph()
-    linked.add_edges_from(U.edges(data=True))
-    found = nx.community.louvain_communities(linked, weight="weight", resolution=resolution, seed=seed)
+    found = louvain_communities(adjacency(U.edges(data="weight")), resolution=resolution, seed=seed)
     return [sorted(c) for c in found] + [[n] for n in U if not U.degree(n)]
 
 
@@ -163,10 +163,11 @@ def choose_resolution(U: nx.Graph, seed: int) -> tuple[float, list[list[str]], l
     tried: list[dict[str, float]] = []
     best: tuple[float, float, list[list[str]]] | None = None
     n = max(U.number_of_nodes(), 1)
+    weights = {u: {v: data.get("weight", 1) for v, data in nbrs.items()} for u, nbrs in U.adj.items()}
     for resolution in RESOLUTIONS:
         found = _louvain(U, resolution, seed)
         largest = max(map(len, found), default=0) / n
-        modularity = nx.community.modularity(U, found, weight="weight") if U.number_of_edges() else 0.0
+        modularity = louvain_modularity(weights, found) if U.number_of_edges() else 0.0
         score = modularity * (1.0 - largest)
         tried.append(
             {"resolution": resolution, "modularity": round(modularity, 4), "communities": len(found),
