@@ -86,18 +86,19 @@ NODE_LINK_NAMES = {"name": "id", "source": "source", "target": "target", "key": 
 def _write_json(G: nx.MultiDiGraph, path: Path) -> Path:
     """Stream node-link JSON, one node or link per line (keys sorted), without building it in memory."""
     names = NODE_LINK_NAMES
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # what json.dumps(...) makes per call
 
     def lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
         for i, row in enumerate(rows):
-            yield ("" if i == 0 else ",\n") + json.dumps(row, ensure_ascii=False, sort_keys=True)
+            yield ("" if i == 0 else ",\n") + encode(row)
 
     with atomic_open(path) as fh:
         fh.write(f'{{"directed": true, "multigraph": true, "graph": {json.dumps(G.graph, sort_keys=True)},\n')
         fh.write('"nodes": [\n')
-        fh.writelines(lines({**d, names["name"]: n} for n, d in G.nodes(data=True)))  # paper "id": the node id
+        _write_lines(fh, lines({**d, names["name"]: n} for n, d in G.nodes(data=True)))  # paper "id": the node id
         fh.write(f'\n],\n"{names["edges"]}": [\n')
-        edges = G.edges(keys=True, data=True)
-        fh.writelines(lines({**d, names["source"]: u, names["target"]: v, names["key"]: k} for u, v, k, d in edges))
+        source, target, key = names["source"], names["target"], names["key"]
+        _write_lines(fh, lines({**d, source: u, target: v, key: k} for u, v, k, d in G.edges(keys=True, data=True)))
         fh.write("\n]}\n")
     return path
 
@@ -122,6 +123,8 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ATTR_WHITESPACE = (("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;"))
 _GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
 _GEXF_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+#: Value types written as they print (``str``: digits, sign, ``.``, ``e``, ``inf``, ``nan``; nothing to escape).
+_NUMBERS = frozenset({int, float})
 #: GEXF/Gephi reserve ``id`` and networkx ``key``: node properties renamed in GEXF.
 _GEXF_RENAMED = {"id": "paper_id", "key": "node_key"}
 #: Elements written per ``write`` call (a batch of lines, not the whole file, is held in memory).
@@ -136,8 +139,8 @@ def _text(value: Any) -> str:
     ('a&lt;b &amp; c', '["x&gt;", 1]', '0.5', 'True')
     """
     kind = type(value)
-    if kind is float or kind is int:
-        return str(value)  # digits, sign, ".", "e", "inf", "nan": nothing to escape
+    if kind in _NUMBERS:
+        return str(value)
     text = value if kind is str else str(_flat(value))
     if not text.isprintable() and _XML_INVALID.search(text):  # isprintable: a fast test for the common case
         text = _XML_INVALID.sub("", text)
@@ -214,7 +217,7 @@ def _quoted_ends(edges: Iterable[tuple[str, str, dict[str, Any]]]) -> Iterator[t
 def _write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
     """Stream GraphML (the XML networkx, Gephi, yEd and Cytoscape read), one element per line."""
     node_types = _attr_types(d for _, d in G.nodes(data=True))
-    edge_types = _attr_types(d for _, _, d in G.edges(data=True))
+    edge_types = _attr_types(d for _, _, _, d in G.edges(keys=True, data=True))
     ids = {("node", name): f"n{i}" for i, name in enumerate(node_types)}
     ids.update({("edge", name): f"e{i}" for i, name in enumerate(edge_types)})
     keys = [
@@ -226,13 +229,16 @@ def _write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
     node_data = {name: f'<data key="{ids[("node", name)]}">' for name in node_types}
     edge_data = {name: f'<data key="{ids[("edge", name)]}">' for name in edge_types}
     nodes = (
-        f"<node id={_attr(node)}>{''.join([f'{node_data[k]}{_text(v)}</data>' for k, v in data.items()])}</node>\n"
+        f"<node id={_attr(node)}>"
+        f"{''.join([f'{node_data[k]}{v if type(v) in _NUMBERS else _text(v)}</data>' for k, v in data.items()])}"
+        "</node>\n"
         for node, data in G.nodes(data=True)
     )
     ends = _quoted_ends((u, v, (k, d)) for u, v, k, d in G.edges(keys=True, data=True))
     edges = (
         f"<edge id={_attr(key)} source={u} target={v}>"
-        f"{''.join([f'{edge_data[k]}{_text(x)}</data>' for k, x in data.items()])}</edge>\n"
+        f"{''.join([f'{edge_data[k]}{x if type(x) in _NUMBERS else _text(x)}</data>' for k, x in data.items()])}"
+        "</edge>\n"
         for u, v, (key, data) in ends
     )
     with atomic_open(path) as fh:
@@ -259,7 +265,15 @@ def _gexf_attributes(domain: str, types: Mapping[str, type]) -> str:
 
 def _attvalues(data: Mapping[str, Any], prefixes: Mapping[str, str], skip: str, rename: Mapping[str, str]) -> str:
     """``<attvalues>`` of one element (property ``skip`` left out: it is written as an XML attribute)."""
-    cells = "".join([f"{prefixes[rename.get(k, k)]}{_attr(v)} />" for k, v in data.items() if k != skip])
+    cells = "".join(
+        [
+            f'{prefixes[rename.get(k, k)]}"{v}" />'
+            if type(v) in _NUMBERS
+            else f"{prefixes[rename.get(k, k)]}{_attr(v)} />"
+            for k, v in data.items()
+            if k != skip
+        ]
+    )
     return f"<attvalues>{cells}</attvalues>" if cells else ""
 
 
@@ -267,7 +281,7 @@ def _write_gexf(G: nx.MultiDiGraph, path: Path) -> Path:
     """Stream GEXF 1.2 for Gephi: node labels are titles/names/labels; RELATED_TO weight is the edge weight."""
     node_types = _attr_types((d for _, d in G.nodes(data=True)), _GEXF_RENAMED)
     node_types.pop("label", None)
-    edge_types = _attr_types(d for _, _, d in G.edges(data=True))
+    edge_types = _attr_types(d for _, _, _, d in G.edges(keys=True, data=True))
     edge_types.pop("weight", None)
     node_values = {n: f'<attvalue for="{i}" value=' for i, n in enumerate(node_types)}
     edge_values = {n: f'<attvalue for="{i}" value=' for i, n in enumerate(edge_types)}
@@ -278,7 +292,7 @@ def _write_gexf(G: nx.MultiDiGraph, path: Path) -> Path:
     )
     edges = (
         f'<edge id="{i}" source={u} target={v}{_weight(data)}>{_attvalues(data, edge_values, "weight", {})}</edge>\n'
-        for i, (u, v, data) in enumerate(_quoted_ends(G.edges(data=True)))
+        for i, (u, v, data) in enumerate(_quoted_ends((u, v, d) for u, v, _, d in G.edges(keys=True, data=True)))
     )
     with atomic_open(path) as fh:
         fh.write(
@@ -330,11 +344,14 @@ def _cell(value: Any) -> Any:
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Path:
+    """The table ``columns`` of ``rows`` (missing and number cells without a call to :func:`_cell`)."""
     with atomic_open(path, "w", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerows(
+            ["" if (v := row.get(c)) is None else v if type(v) in _NUMBERS else _cell(v) for c in columns]
+            for row in rows
+        )
     return path
 
 
@@ -343,7 +360,8 @@ def _paper_rows(G: nx.MultiDiGraph, labels: Mapping[int, str]) -> Iterator[dict[
         if data["kind"] != schema.PAPER:
             continue
         concepts = sorted(
-            (G.edges[node, c, schema.HAS_CONCEPT].get("rank", 0), c) for c in targets(G, node, schema.HAS_CONCEPT)
+            (G.get_edge_data(node, c, schema.HAS_CONCEPT).get("rank", 0), c)
+            for c in targets(G, node, schema.HAS_CONCEPT)
         )
         yield {
             **data,
@@ -367,9 +385,7 @@ def _kind_nodes(G: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, dict[str, 
 
 
 def _edge_rows(G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
-    for u, v, key, data in G.edges(keys=True, data=True):
-        row = {**data, "start": u, "end": v, "type": key}
-        yield row
+    return ({**data, "start": u, "end": v, "type": key} for u, v, key, data in G.edges(keys=True, data=True))
 
 
 def _community_rows(analysis: AnalysisResult) -> Iterator[dict[str, Any]]:

@@ -106,8 +106,9 @@ class GraphRows:
         raises :class:`InputError` naming it."""
         keys: dict[str, str] = {}
         by_kind: dict[str, list[str]] = {kind: [] for kind in NODES}
-        for nid, attrs in G.nodes(data=True):
-            kind = attrs.get("kind")
+        attrs: dict[str, dict[str, Any]] = dict(G.nodes(data=True))
+        for nid, node_attrs in attrs.items():
+            kind = node_attrs.get("kind")
             if kind not in NODES:
                 raise InputError(f"unknown node kind {kind!r}; known: {', '.join(NODES)}", file=str(nid), field="kind")
             try:
@@ -118,20 +119,20 @@ class GraphRows:
                 raise InputError(f"node kind {kind!r} does not match its id", file=str(nid), field="kind")
             by_kind[kind].append(nid)
         by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {rel: [] for rel in RELATIONSHIPS}
-        for u, v, attrs in G.edges(data=True):
-            rel = attrs.get("kind")
+        for u, v, edge_attrs in G.edges(data=True):
+            rel = edge_attrs.get("kind")
             if rel not in RELATIONSHIPS:
                 known = ", ".join(RELATIONSHIPS)
                 raise InputError(f"unknown relationship type {rel!r}; known: {known}", file=f"{u} -> {v}", field="kind")
             spec = RELATIONSHIPS[rel]
-            if G.nodes[u]["kind"] != spec.start or G.nodes[v]["kind"] != spec.end:
+            if attrs[u]["kind"] != spec.start or attrs[v]["kind"] != spec.end:
                 raise InputError(f"must link a {spec.start} to a {spec.end}", file=f"{rel} {u} -> {v}", field="kind")
-            by_type[rel].append((u, v, attrs))
+            by_type[rel].append((u, v, edge_attrs))
         for nids in by_kind.values():
             nids.sort()
         for edges in by_type.values():
             edges.sort(key=itemgetter(0, 1))
-        return cls(keys, by_kind, by_type, dict(G.nodes(data=True)))
+        return cls(keys, by_kind, by_type, attrs)
 
     def nodes(self, kind: str) -> list[dict[str, Any]]:
         """Loader rows ``{key, props}`` of every node of ``kind``, sorted by id."""

@@ -100,9 +100,18 @@ def community_name(community: int | None, labels: Mapping[int, str]) -> str:
 
 
 def short(text: str, limit: int = 38) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+    """``text`` with its whitespace folded, cut to ``limit`` characters with an ellipsis.
+
+    Only the start of a long text is folded: folding a prefix gives a prefix of the folded text, so when
+    it is already longer than ``limit`` the rest cannot change the result.
+
+    >>> short("  a   b  ", 5), short("word " * 100, 12), short("x" + " " * 500 + "y", 4)
+    ('a b', 'word word w…', 'x y')
+    """
+    head = " ".join(text[: 4 * limit].split())
+    if len(head) <= limit and len(text) > 4 * limit:
+        head = " ".join(text.split())
+    return head if len(head) <= limit else head[: limit - 1].rstrip() + "\u2026"
 
 
 def sizes(G: nx.Graph, ids: Sequence[str]) -> dict[str, float]:
@@ -122,10 +131,14 @@ def sizes(G: nx.Graph, ids: Sequence[str]) -> dict[str, float]:
 
 def top_terms(G: nx.MultiDiGraph, nid: str) -> tuple[list[str], list[str]]:
     """A paper's top concepts (by rank) and its techniques (by name), as display names."""
-    concepts = sorted(
-        (G.edges[nid, c, schema.HAS_CONCEPT].get("rank") or math.inf, display_name(G, c))
+    ranked = [
+        (G.get_edge_data(nid, c, schema.HAS_CONCEPT).get("rank") or math.inf, c)
         for c in targets(G, nid, schema.HAS_CONCEPT)
-    )
+    ]
+    if len(ranked) > TOP_TERMS:  # names (and ties by name) are needed only down to the TOP_TERMS-th rank
+        cut = sorted(rank for rank, _ in ranked)[TOP_TERMS - 1]
+        ranked = [(rank, c) for rank, c in ranked if rank <= cut]
+    concepts = sorted((rank, display_name(G, c)) for rank, c in ranked)
     techniques = sorted(display_name(G, t) for t in targets(G, nid, schema.USES_TECHNIQUE))
     return [name for _, name in concepts[:TOP_TERMS]], techniques
 
@@ -165,8 +178,8 @@ def node_info(G: nx.MultiDiGraph, nid: str, labels: Mapping[int, str]) -> dict[s
             ("PageRank", attrs.get("pagerank")),
             ("id", key),
         ]
-        abstract = " ".join(str(attrs.get("abstract") or "").split())
-        info["snippet"] = short(abstract, SNIPPET) if abstract else None
+        abstract = str(attrs.get("abstract") or "")
+        info["snippet"] = short(abstract, SNIPPET) if abstract.strip() else None
         info["url"] = _http_url(attrs.get("url")) or _http_url(attrs.get("code_url"))
     elif kind == schema.TECHNIQUE:
         rows = [
