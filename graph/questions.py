@@ -76,7 +76,7 @@ class NameEntry(NamedTuple):
     node: str
     kind: str
     title: str
-    keys: tuple[str, ...]
+    keys: tuple[str, str]
     prefix: str
     methods: tuple[str, ...]
     importance: float

@@ -8,8 +8,8 @@ It holds inputs of the rules and values computed by the functions the graph path
   a concept is tied to, and the analysis values ``top`` ranks by (NULL where the node has none);
 - ``edges``: the edges a shortest-path explanation walks (:data:`graph.questions.PATH_EDGES`);
   ``related``: the RELATED_TO links with their weight and shared labels;
-- ``items``/``paper_items``: each paper's items that may link, with their specificity, label, broad and
-  method flags (:func:`graph.relatedness.item_specificities` under the build's cut);
+- ``items``, ``paper_items``/``item_papers`` (both ways): each paper's items that may link, with their
+  specificity, label, broad and method flags (:func:`graph.relatedness.item_specificities` under the build's cut);
 - ``vectors``/``postings``: the TF-IDF rows of the papers' titles + abstracts (:func:`graph.textsim.text_matrix`,
   as :mod:`graph.relatedness` computes them), by paper and by term, so one paper's cosines with every other
   are summed from the postings of its own terms (in the order scipy sums them: the same numbers).
@@ -36,11 +36,13 @@ an older paperkg), whose manifest does not list an index, or whose index was mad
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,23 +71,26 @@ _CHUNK = 500
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE nodes(num INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, title TEXT NOT NULL,
-    keys TEXT NOT NULL, prefix TEXT NOT NULL, methods TEXT NOT NULL, importance REAL NOT NULL,
-    pagerank REAL, degree REAL, betweenness REAL, df REAL, technique TEXT, pos INTEGER);
-CREATE INDEX nodes_kind ON nodes(kind);
-CREATE UNIQUE INDEX nodes_pos ON nodes(pos);
+CREATE TABLE nodes(num INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+    key_title TEXT NOT NULL, key_id TEXT NOT NULL, prefix TEXT NOT NULL, methods TEXT NOT NULL,
+    importance REAL NOT NULL, pagerank REAL, degree REAL, betweenness REAL, df REAL, technique TEXT, pos INTEGER);
 CREATE TABLE edges(src INTEGER NOT NULL, rel TEXT NOT NULL, dst INTEGER NOT NULL);
-CREATE INDEX edges_src ON edges(src, rel);
-CREATE INDEX edges_dst ON edges(dst, rel);
-CREATE TABLE related(u INTEGER NOT NULL, v INTEGER NOT NULL, weight REAL NOT NULL, shared TEXT NOT NULL,
-    PRIMARY KEY(u, v)) WITHOUT ROWID;
+CREATE TABLE related(u INTEGER NOT NULL, v INTEGER NOT NULL, weight REAL NOT NULL, shared TEXT NOT NULL);
 CREATE TABLE items(num INTEGER PRIMARY KEY, id TEXT NOT NULL, label TEXT NOT NULL, spec REAL NOT NULL,
     broad INTEGER NOT NULL, method INTEGER NOT NULL);
-CREATE TABLE paper_items(paper INTEGER NOT NULL, item INTEGER NOT NULL);
-CREATE INDEX paper_items_paper ON paper_items(paper);
-CREATE INDEX paper_items_item ON paper_items(item);
+CREATE TABLE paper_items(paper INTEGER PRIMARY KEY, items BLOB NOT NULL);
+CREATE TABLE item_papers(item INTEGER PRIMARY KEY, papers BLOB NOT NULL);
 CREATE TABLE vectors(paper INTEGER PRIMARY KEY, terms BLOB NOT NULL, vals BLOB NOT NULL);
 CREATE TABLE postings(term INTEGER PRIMARY KEY, rows BLOB NOT NULL, places BLOB NOT NULL, vals BLOB NOT NULL);
+"""
+#: Made once the rows are in (faster than keeping them up to date row by row).
+_INDEXES = """
+CREATE UNIQUE INDEX nodes_id ON nodes(id);
+CREATE INDEX nodes_kind ON nodes(kind);
+CREATE UNIQUE INDEX nodes_pos ON nodes(pos);
+CREATE INDEX edges_src ON edges(src, rel);
+CREATE INDEX edges_dst ON edges(dst, rel);
+CREATE UNIQUE INDEX related_pair ON related(u, v);
 """
 
 
@@ -110,6 +115,7 @@ def write_index(G: nx.MultiDiGraph, out: str | Path) -> Path:
             conn.execute("BEGIN")
             _write(conn, G, _sha256(out / GRAPH_FILE))
             conn.execute("COMMIT")
+            conn.executescript(_INDEXES)
         finally:
             conn.close()
         os.fsync(fd)
@@ -131,18 +137,19 @@ def _write(conn: sqlite3.Connection, G: nx.MultiDiGraph, graph_sha256: str) -> N
     pos = {p: i for i, p in enumerate(papers)}
     num = {n: i for i, n in enumerate(sorted(G.nodes))}
     conn.executemany(
-        "INSERT INTO nodes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO nodes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (_node_row(G, n, i, pos.get(n)) for n, i in num.items()),
     )
+    edges = [(u, v, key, data) for u, targets in G.adj.items() for v, keyed in targets.items() for key, data in
+             keyed.items()]  # fmt: skip
     conn.executemany(
-        "INSERT INTO edges VALUES (?,?,?)",
-        ((num[u], key, num[v]) for u, v, key in G.edges(keys=True) if key in PATH_EDGES),
+        "INSERT INTO edges VALUES (?,?,?)", ((num[u], key, num[v]) for u, v, key, _ in edges if key in PATH_EDGES)
     )
     conn.executemany(
         "INSERT INTO related VALUES (?,?,?,?)",
         (
             (num[u], num[v], float(data["weight"]), json.dumps(list(data["shared"])))
-            for u, v, key, data in G.edges(keys=True, data=True)
+            for u, v, key, data in edges
             if key == schema.RELATED_TO
         ),
     )
@@ -156,13 +163,21 @@ def _write(conn: sqlite3.Connection, G: nx.MultiDiGraph, graph_sha256: str) -> N
             for item, i in item_num.items()
         ),
     )
-    conn.executemany(
-        "INSERT INTO paper_items VALUES (?,?)",
-        ((pos[p], item_num[item]) for p in papers for item in sorted(set(evidence.items_of[p])) if item in item_num),
-    )
+    numbers = [sorted(item_num[item] for item in set(evidence.items_of[p]) if item in item_num) for p in papers]
+    conn.executemany("INSERT INTO paper_items VALUES (?,?)", ((i, _ints(found)) for i, found in enumerate(numbers)))
+    having: list[list[int]] = [[] for _ in item_num]
+    for i, found in enumerate(numbers):
+        for x in found:
+            having[x].append(i)
+    conn.executemany("INSERT INTO item_papers VALUES (?,?)", ((x, _ints(found)) for x, found in enumerate(having)))
     _write_text(conn, text_matrix([evidence.texts.get(p, "") for p in papers]))
     meta = {"format": FORMAT, "graph_sha256": graph_sha256, "papers": str(len(papers))}
     conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+
+
+def _ints(values: list[int]) -> bytes:
+    """A list of non-negative numbers as the bytes of an int32 array (how the index stores lists of numbers)."""
+    return array("i", values).tobytes()
 
 
 def _node_row(G: nx.MultiDiGraph, node: str, num: int, pos: int | None) -> tuple[Any, ...]:
@@ -174,9 +189,9 @@ def _node_row(G: nx.MultiDiGraph, node: str, num: int, pos: int | None) -> tuple
         node,
         entry.kind,
         entry.title,
-        json.dumps(entry.keys),
+        *entry.keys,
         entry.prefix,
-        json.dumps(entry.methods),
+        json.dumps(entry.methods) if entry.methods else "[]",
         entry.importance,
         *numbers,
         None if technique is None else str(technique),
@@ -231,6 +246,13 @@ def open_index_file(path: str | Path) -> ReaderIndex:
     return ReaderIndex(conn)
 
 
+def _numbers(blob: bytes) -> list[int]:
+    """The numbers of an int32 array stored by :func:`_ints`."""
+    found = array("i")
+    found.frombytes(blob)
+    return found.tolist()
+
+
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
@@ -259,11 +281,13 @@ class ReaderIndex(Source):
 
     def names(self, kinds: Sequence[str]) -> Iterator[NameEntry]:
         rows = self.db.execute(
-            f"SELECT id, kind, title, keys, prefix, methods, importance FROM nodes WHERE kind IN ({_marks(kinds)})",
+            "SELECT id, kind, title, key_title, key_id, prefix, methods, importance FROM nodes "
+            f"WHERE kind IN ({_marks(kinds)})",
             tuple(kinds),
         )
-        for node, kind, title, keys, prefix, methods, weight in rows:
-            yield NameEntry(node, kind, title, tuple(json.loads(keys)), prefix, tuple(json.loads(methods)), weight)
+        for node, kind, title, key_title, key_id, prefix, methods, weight in rows:
+            found = tuple(json.loads(methods)) if methods != "[]" else ()
+            yield NameEntry(node, kind, title, (key_title, key_id), prefix, found, weight)
 
     def title(self, node: str) -> str:
         return str(self._one("SELECT title FROM nodes WHERE id = ?", node))
@@ -308,6 +332,10 @@ class ReaderIndex(Source):
             raise KeyError(f"the reader index holds no measure {by!r}")
         return list(self.db.execute(f"SELECT id, {by} FROM nodes WHERE kind = ?", (kind,)))
 
+    def _numbers(self, table: str, column: str, key: str, value: int) -> list[int]:
+        blob = self._one(f"SELECT {column} FROM {table} WHERE {key} = ?", value)
+        return _numbers(blob) if blob is not None else []
+
     def _position(self, paper: str) -> int:
         return int(self._one("SELECT pos FROM nodes WHERE id = ?", paper))
 
@@ -339,7 +367,7 @@ class ReaderIndex(Source):
         for term, value in zip(terms_b.tolist(), vals_b.tolist(), strict=True):
             if term in query:
                 cosine += value * query[term]
-        items.load([a, b])
+        items.load({self._position(a): a, self._position(b): b})
         return score_known(evidence, items.spec, a, b, cosine)
 
     def scored(self, paper: str) -> list[tuple[str, Link]]:
@@ -347,15 +375,16 @@ class ReaderIndex(Source):
 
         evidence, items = self._evidence()
         pos = self._position(paper)
-        sharing = [
+        sharing = sorted({
             found
-            for (found,) in self.db.execute(
-                "SELECT DISTINCT paper FROM paper_items WHERE item IN (SELECT item FROM paper_items WHERE paper = ?)",
-                (pos,),
+            for (blob,) in self.db.execute(
+                "SELECT papers FROM item_papers WHERE item IN (SELECT value FROM json_each(?))",
+                (json.dumps(self._numbers("paper_items", "items", "paper", pos)),),
             )
-        ]
+            for found in _numbers(blob)
+        })  # fmt: skip
         papers = _Papers(self)
-        items.load([paper, *papers.ids(sharing)])
+        items.load(dict(zip([pos, *sharing], [paper, *papers.ids(sharing)], strict=True)))
         return score_candidates(evidence, items.spec, paper, papers, self._cosines(pos), sharing)
 
     def _cosines(self, pos: int) -> np.ndarray:
@@ -375,17 +404,12 @@ class ReaderIndex(Source):
                 places.append(np.frombuffer(p, dtype=np.int32))
                 products.append(np.frombuffer(v, dtype=np.float64) * weight[term])
         row, place, product = np.concatenate(rows), np.concatenate(places), np.concatenate(products)
-        order = np.lexsort((place, row))
-        row, product = row[order], product[order]
-        starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else np.empty(0, np.int64)
-        rank = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
         cosine = np.zeros(self.n_papers())
-        by_rank = np.argsort(rank, kind="stable")
-        at = 0
-        for count in np.bincount(rank) if len(rank) else []:
-            step = by_rank[at : at + count]
-            cosine[row[step]] += product[step]  # one product per row a step: the rows' sums, term by term
-            at += count
+        order = np.argsort(place.astype(np.int16) if place.max(initial=0) < 2**15 else place, kind="stable")  # radix
+        bounds = np.r_[0, np.cumsum(np.bincount(place))] if len(place) else np.zeros(1, np.int64)
+        for lo, hi in itertools.pairwise(bounds.tolist()):
+            step = order[lo:hi]  # the products at one place of their rows: at most one a row
+            cosine[row[step]] += product[step]
         return cosine
 
 
@@ -417,26 +441,28 @@ class _Items(Mapping[str, list[str]]):
     def __init__(self, index: ReaderIndex) -> None:
         self.index = index
         self.items: dict[str, list[str]] = {}
+        self.names: dict[int, str] = {}
         self.spec: dict[str, float] = {}
         self.labels: dict[str, str] = {}
 
-    def load(self, papers: Iterable[str]) -> None:
-        missing = [p for p in dict.fromkeys(papers) if p not in self.items]
+    def load(self, papers: Mapping[int, str]) -> None:
+        """Read the items of ``papers`` (position -> id) not read yet."""
+        missing = [pos for pos, paper in papers.items() if paper not in self.items]
+        numbers: dict[int, list[int]] = {}
         for chunk in _chunks(missing):
-            for paper in chunk:
-                self.items[paper] = []
-            rows = self.index.db.execute(
-                "SELECT n.id, i.id, i.label, i.spec FROM nodes n JOIN paper_items pi ON pi.paper = n.pos "
-                f"JOIN items i ON i.num = pi.item WHERE n.id IN ({_marks(chunk)})",
-                tuple(chunk),
-            )
-            for paper, item, label, spec in rows:
-                self.items[paper].append(item)
-                self.labels[item], self.spec[item] = label, spec
+            query = f"SELECT paper, items FROM paper_items WHERE paper IN ({_marks(chunk)})"
+            numbers.update((pos, _numbers(blob)) for pos, blob in self.index.db.execute(query, tuple(chunk)))
+        unknown = sorted({x for found in numbers.values() for x in found} - self.names.keys())
+        for chunk in _chunks(unknown):
+            query = f"SELECT num, id, label, spec FROM items WHERE num IN ({_marks(chunk)})"
+            for x, item, label, spec in self.index.db.execute(query, tuple(chunk)):
+                self.names[x], self.labels[item], self.spec[item] = item, label, spec
+        for pos in missing:
+            self.items[papers[pos]] = [self.names[x] for x in numbers.get(pos, [])]
 
     def __getitem__(self, paper: str) -> list[str]:
         if paper not in self.items:
-            self.load([paper])
+            self.load({self.index._position(paper): paper})
         return self.items[paper]
 
     def __iter__(self) -> Iterator[str]:
