@@ -39,6 +39,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -178,23 +179,58 @@ def _one_type(kinds: set[type]) -> type:
     return float if kinds == {int, float} else str
 
 
-def _attr_types(rows: Iterable[Mapping[str, Any]], rename: Mapping[str, str] | None = None) -> dict[str, type]:
+Shape = tuple[tuple[str, ...], tuple[type, ...]]
+
+
+def _shapes(rows: Iterable[Mapping[str, Any]]) -> set[Shape]:
+    """The distinct shapes (property names, value types) of ``rows``: all :func:`_attr_types` needs to know."""
+    return {(tuple(row), tuple(map(type, row.values()))) for row in rows}
+
+
+def _attr_types(shapes: Iterable[Shape], rename: Mapping[str, str] | None = None) -> dict[str, type]:
     """Property name (after ``rename``) -> one Python type for all its values, sorted by name: lists are
     written as text (``str``), ints mixed with floats as ``float``, any other mix as ``str``.
 
-    Each row is reduced to its shape (names and value types), so the types are merged once per distinct
-    shape, not once per value.
+    The rows are read as their :func:`_shapes`, so the types are merged once per distinct shape, not once
+    per value.
 
-    >>> _attr_types([{"b": 1, "a": "x"}, {"b": 0.5}, {"a": ["y"]}, {"c": True}, {"c": 2}, {"id": 1}], {"id": "i"})
+    >>> rows = [{"b": 1, "a": "x"}, {"b": 0.5}, {"a": ["y"]}, {"c": True}, {"c": 2}, {"id": 1}]
+    >>> _attr_types(_shapes(rows), {"id": "i"})
     {'a': <class 'str'>, 'b': <class 'float'>, 'c': <class 'str'>, 'i': <class 'int'>}
     """
     names = rename or {}
-    shapes = {(tuple(row), tuple(map(type, row.values()))) for row in rows}
     found: dict[str, set[type]] = {}
     for keys, kinds in shapes:
         for name, kind in zip(keys, kinds, strict=True):
             found.setdefault(names.get(name, name), set()).add(str if issubclass(kind, (list, tuple)) else kind)
     return {name: _one_type(found[name]) for name in sorted(found)}
+
+
+class _Quoted(dict[str, str]):
+    """Texts as quoted XML attribute values (:func:`_attr`), each quoted once, when first asked for.
+
+    >>> quoted = _Quoted()
+    >>> print(quoted['say "hi"'], quoted["plain"], len(quoted))
+    'say "hi"' "plain" 2
+    """
+
+    def __missing__(self, text: str) -> str:
+        self[text] = quoted = _attr(text)
+        return quoted
+
+
+@dataclass
+class _XmlPlan:
+    """What the GraphML and GEXF writers share, read from the graph once: the shapes of node and edge
+    properties and the quoted node ids (and relationship types), each quoted once."""
+
+    node_shapes: set[Shape]
+    edge_shapes: set[Shape]
+    quoted: _Quoted = field(default_factory=_Quoted)
+
+    @classmethod
+    def of(cls, G: nx.MultiDiGraph) -> _XmlPlan:
+        return cls(_shapes(d for _, d in G.nodes(data=True)), _shapes(d for _, _, d in G.edges(data=True)))
 
 
 def _write_lines(fh: IO[str], lines: Iterable[str]) -> None:
@@ -204,20 +240,11 @@ def _write_lines(fh: IO[str], lines: Iterable[str]) -> None:
         fh.write("".join(batch))
 
 
-def _quoted_ends(edges: Iterable[tuple[str, str, dict[str, Any]]]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """``(quoted source, quoted target, data)`` per edge; networkx lists a node's edges together, so the
-    source is quoted once per node, not once per edge."""
-    last, quoted = None, ""
-    for u, v, data in edges:
-        if u != last:
-            last, quoted = u, _attr(u)
-        yield quoted, _attr(v), data
-
-
-def _write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
+def _write_graphml(G: nx.MultiDiGraph, path: Path, plan: _XmlPlan) -> Path:
     """Stream GraphML (the XML networkx, Gephi, yEd and Cytoscape read), one element per line."""
-    node_types = _attr_types(d for _, d in G.nodes(data=True))
-    edge_types = _attr_types(d for _, _, _, d in G.edges(keys=True, data=True))
+    node_types = _attr_types(plan.node_shapes)
+    edge_types = _attr_types(plan.edge_shapes)
+    quoted = plan.quoted
     ids = {("node", name): f"n{i}" for i, name in enumerate(node_types)}
     ids.update({("edge", name): f"e{i}" for i, name in enumerate(edge_types)})
     keys = [
@@ -229,17 +256,16 @@ def _write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
     node_data = {name: f'<data key="{ids[("node", name)]}">' for name in node_types}
     edge_data = {name: f'<data key="{ids[("edge", name)]}">' for name in edge_types}
     nodes = (
-        f"<node id={_attr(node)}>"
+        f"<node id={quoted[node]}>"
         f"{''.join([f'{node_data[k]}{v if type(v) in _NUMBERS else _text(v)}</data>' for k, v in data.items()])}"
         "</node>\n"
         for node, data in G.nodes(data=True)
     )
-    ends = _quoted_ends((u, v, (k, d)) for u, v, k, d in G.edges(keys=True, data=True))
     edges = (
-        f"<edge id={_attr(key)} source={u} target={v}>"
+        f"<edge id={quoted[key]} source={quoted[u]} target={quoted[v]}>"
         f"{''.join([f'{edge_data[k]}{x if type(x) in _NUMBERS else _text(x)}</data>' for k, x in data.items()])}"
         "</edge>\n"
-        for u, v, (key, data) in ends
+        for u, v, key, data in G.edges(keys=True, data=True)
     )
     with atomic_open(path) as fh:
         fh.write(
@@ -277,22 +303,24 @@ def _attvalues(data: Mapping[str, Any], prefixes: Mapping[str, str], skip: str, 
     return f"<attvalues>{cells}</attvalues>" if cells else ""
 
 
-def _write_gexf(G: nx.MultiDiGraph, path: Path) -> Path:
+def _write_gexf(G: nx.MultiDiGraph, path: Path, plan: _XmlPlan) -> Path:
     """Stream GEXF 1.2 for Gephi: node labels are titles/names/labels; RELATED_TO weight is the edge weight."""
-    node_types = _attr_types((d for _, d in G.nodes(data=True)), _GEXF_RENAMED)
+    node_types = _attr_types(plan.node_shapes, _GEXF_RENAMED)
     node_types.pop("label", None)
-    edge_types = _attr_types(d for _, _, _, d in G.edges(keys=True, data=True))
+    edge_types = _attr_types(plan.edge_shapes)
+    quoted = plan.quoted
     edge_types.pop("weight", None)
     node_values = {n: f'<attvalue for="{i}" value=' for i, n in enumerate(node_types)}
     edge_values = {n: f'<attvalue for="{i}" value=' for i, n in enumerate(edge_types)}
     nodes = (
-        f"<node id={_attr(node)} label={_attr(display_name(G, node))}>"
+        f"<node id={quoted[node]} label={_attr(display_name(G, node))}>"
         f"{_attvalues(data, node_values, 'label', _GEXF_RENAMED)}</node>\n"
         for node, data in G.nodes(data=True)
     )
     edges = (
-        f'<edge id="{i}" source={u} target={v}{_weight(data)}>{_attvalues(data, edge_values, "weight", {})}</edge>\n'
-        for i, (u, v, data) in enumerate(_quoted_ends((u, v, d) for u, v, _, d in G.edges(keys=True, data=True)))
+        f'<edge id="{i}" source={quoted[u]} target={quoted[v]}{_weight(data)}>'
+        f"{_attvalues(data, edge_values, 'weight', {})}</edge>\n"
+        for i, (u, v, data) in enumerate(G.edges(data=True))
     )
     with atomic_open(path) as fh:
         fh.write(
@@ -413,10 +441,11 @@ def write_graph_files(G: nx.MultiDiGraph, analysis: AnalysisResult, out_dir: str
         "edges.csv": _edge_rows(G),
         "communities.csv": _community_rows(analysis),
     }
+    plan = _XmlPlan.of(G)
     written = [
         _write_json(G, out / "graph.json"),
-        _write_graphml(G, out / "graph.graphml"),
-        _write_gexf(G, out / "graph.gexf"),
+        _write_graphml(G, out / "graph.graphml", plan),
+        _write_gexf(G, out / "graph.gexf", plan),
     ]
     written += [_write_csv(out / name, CSV_COLUMNS[name], rows) for name, rows in tables.items()]
     return written
