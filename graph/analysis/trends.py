@@ -8,7 +8,7 @@ name a vocabulary technique are counted once, as the technique.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -56,12 +56,16 @@ def paper_periods(G: nx.MultiDiGraph) -> tuple[str, dict[str, str]]:
     return "none", {}
 
 
-def _counts(G: nx.MultiDiGraph, period_of: Mapping[str, str], edge: str) -> dict[str, Counter[str]]:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+def _counts(
+    G: nx.MultiDiGraph, period_of: Mapping[str, str], edges: Sequence[str]
+) -> dict[str, dict[str, Counter[str]]]:
+    """Relationship type (of ``edges``) -> item -> period -> how many papers of the period have such an edge to
+    the item; one pass over the papers' edges for all the types."""
+    counts: dict[str, dict[str, Counter[str]]] = {edge: defaultdict(Counter) for edge in edges}
     for paper, period in period_of.items():
         for _, item, key in G.out_edges(paper, keys=True):
-            if key == edge:
-                counts[item][period] += 1
+            if key in counts:
+                counts[key][item][period] += 1
     return counts
 
 
@@ -88,8 +92,8 @@ def trends(G: nx.MultiDiGraph, n_items: int = 20, n_rising: int = 10) -> Trends:
         return Trends()
     papers = Counter(period_of.values())
     periods = sorted(papers)
-    techniques = _counts(G, period_of, schema.USES_TECHNIQUE)
-    concepts = _counts(G, period_of, schema.HAS_CONCEPT)
+    counts = _counts(G, period_of, (schema.USES_TECHNIQUE, schema.HAS_CONCEPT))
+    techniques, concepts = counts[schema.USES_TECHNIQUE], counts[schema.HAS_CONCEPT]
 
     def table(counts: Mapping[str, Counter[str]]) -> dict[str, dict[str, int]]:
         top = sorted(counts, key=lambda i: (-sum(counts[i].values()), i))[:n_items]
