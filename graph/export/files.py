@@ -38,7 +38,7 @@ import csv
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -206,17 +206,22 @@ def _attr_types(shapes: Iterable[Shape], rename: Mapping[str, str] | None = None
     return {name: _one_type(found[name]) for name in sorted(found)}
 
 
-class _Quoted(dict[str, str]):
-    """Texts as quoted XML attribute values (:func:`_attr`), each quoted once, when first asked for.
+class _Once(dict[Any, Any]):
+    """``make(key)`` for each key asked for, made once, when first asked for (node ids quoted for XML or made
+    CSV cells: every edge names two nodes).
 
-    >>> quoted = _Quoted()
-    >>> print(quoted['say "hi"'], quoted["plain"], len(quoted))
-    'say "hi"' "plain" 2
+    >>> quoted = _Once(_attr)
+    >>> print(quoted['say "hi"'], quoted["plain"], quoted["plain"], len(quoted))
+    'say "hi"' "plain" "plain" 2
     """
 
-    def __missing__(self, text: str) -> str:
-        self[text] = quoted = _attr(text)
-        return quoted
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = made = self.make(key)
+        return made
 
 
 @dataclass
@@ -226,7 +231,7 @@ class _XmlPlan:
 
     node_shapes: set[Shape]
     edge_shapes: set[Shape]
-    quoted: _Quoted = field(default_factory=_Quoted)
+    quoted: _Once = field(default_factory=lambda: _Once(_attr))
 
     @classmethod
     def of(cls, G: nx.MultiDiGraph) -> _XmlPlan:
@@ -371,16 +376,20 @@ def _cell(value: Any) -> Any:
     return spreadsheet_safe(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Path:
-    """The table ``columns`` of ``rows`` (missing and number cells without a call to :func:`_cell`)."""
+def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """The table ``columns`` with ``rows`` of cells (:func:`_cells`) as a spreadsheet CSV."""
     with atomic_open(path, "w", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(
-            ["" if (v := row.get(c)) is None else v if type(v) in _NUMBERS else _cell(v) for c in columns]
-            for row in rows
-        )
+        writer.writerows(rows)
     return path
+
+
+def _cells(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[list[Any]]:
+    """Each row's :func:`_cell` of each column (missing values and numbers without a call)."""
+    return (
+        ["" if (v := row.get(c)) is None else v if type(v) in _NUMBERS else _cell(v) for c in columns] for row in rows
+    )
 
 
 def _paper_rows(G: nx.MultiDiGraph, labels: Mapping[int, str]) -> Iterator[dict[str, Any]]:
@@ -412,8 +421,17 @@ def _kind_nodes(G: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, dict[str, 
     return ((n, d) for n, d in G.nodes(data=True) if d["kind"] == kind)
 
 
-def _edge_rows(G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
-    return ({**data, "start": u, "end": v, "type": key} for u, v, key, data in G.edges(keys=True, data=True))
+def _edge_cells(G: nx.MultiDiGraph) -> Iterator[list[Any]]:
+    """The cells of edges.csv: start, end and type (each node id's cell made once), then the properties."""
+    ends = _Once(_cell)
+    columns = CSV_COLUMNS["edges.csv"][3:]  # after start, end, type
+    for u, v, key, data in G.edges(keys=True, data=True):
+        yield [
+            ends[u],
+            ends[v],
+            ends[key],
+            *["" if (x := data.get(c)) is None else x if type(x) in _NUMBERS else _cell(x) for c in columns],
+        ]
 
 
 def _community_rows(analysis: AnalysisResult) -> Iterator[dict[str, Any]]:
@@ -434,12 +452,12 @@ def write_graph_files(G: nx.MultiDiGraph, analysis: AnalysisResult, out_dir: str
     out.mkdir(parents=True, exist_ok=True)
     labels = analysis.community_labels()
     tables = {
-        "papers.csv": _paper_rows(G, labels),
-        "concepts.csv": _kind_rows(G, schema.CONCEPT),
-        "techniques.csv": _kind_rows(G, schema.TECHNIQUE),
-        "authors.csv": _author_rows(G),
-        "edges.csv": _edge_rows(G),
-        "communities.csv": _community_rows(analysis),
+        "papers.csv": _cells(CSV_COLUMNS["papers.csv"], _paper_rows(G, labels)),
+        "concepts.csv": _cells(CSV_COLUMNS["concepts.csv"], _kind_rows(G, schema.CONCEPT)),
+        "techniques.csv": _cells(CSV_COLUMNS["techniques.csv"], _kind_rows(G, schema.TECHNIQUE)),
+        "authors.csv": _cells(CSV_COLUMNS["authors.csv"], _author_rows(G)),
+        "edges.csv": _edge_cells(G),
+        "communities.csv": _cells(CSV_COLUMNS["communities.csv"], _community_rows(analysis)),
     }
     plan = _XmlPlan.of(G)
     written = [
