@@ -193,7 +193,7 @@ def node_info(G: nx.MultiDiGraph, nid: str, labels: Mapping[int, str]) -> dict[s
         rows = [("papers", attrs.get("df")), ("aliases", attrs.get("aliases")), ("key", key)]
     else:
         rows = [("papers", G.out_degree(nid))]
-    info["rows"] = [[name, _text(value)] for name, value in rows if _text(value) is not None]
+    info["rows"] = [[name, text] for name, value in rows if (text := _text(value)) is not None]
     return info
 
 
@@ -260,7 +260,7 @@ def edge_info(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         rows = [(name, data.get(name)) for name in sorted(data) if name != "kind"]
     return {
         "name": EDGE_STYLES[kind].name if kind in EDGE_STYLES else kind,
-        "rows": [[name, _text(value)] for name, value in rows if _text(value) is not None],
+        "rows": [[name, text] for name, value in rows if (text := _text(value)) is not None],
     }
 
 
