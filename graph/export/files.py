@@ -294,13 +294,12 @@ def _gexf_attributes(domain: str, types: Mapping[str, type]) -> str:
     return f'<attributes class="{domain}" mode="static">\n{rows}</attributes>\n'
 
 
-def _attvalues(data: Mapping[str, Any], prefixes: Mapping[str, str], skip: str, rename: Mapping[str, str]) -> str:
-    """``<attvalues>`` of one element (property ``skip`` left out: it is written as an XML attribute)."""
+def _attvalues(data: Mapping[str, Any], prefixes: Mapping[str, str], skip: str) -> str:
+    """``<attvalues>`` of one element (property ``skip`` left out: it is written as an XML attribute);
+    ``prefixes``: property name -> its ``<attvalue for="N" value=``."""
     cells = "".join(
         [
-            f'{prefixes[rename.get(k, k)]}"{v}" />'
-            if type(v) in _NUMBERS
-            else f"{prefixes[rename.get(k, k)]}{_attr(v)} />"
+            f'{prefixes[k]}"{v}" />' if type(v) in _NUMBERS else f"{prefixes[k]}{_attr(v)} />"
             for k, v in data.items()
             if k != skip
         ]
@@ -315,16 +314,18 @@ def _write_gexf(G: nx.MultiDiGraph, path: Path, plan: _XmlPlan) -> Path:
     edge_types = _attr_types(plan.edge_shapes)
     quoted = plan.quoted
     edge_types.pop("weight", None)
-    node_values = {n: f'<attvalue for="{i}" value=' for i, n in enumerate(node_types)}
+    node_ids = {n: i for i, n in enumerate(node_types)}
+    node_names = {name for names, _ in plan.node_shapes for name in names} - {"label"}
+    node_values = {n: f'<attvalue for="{node_ids[_GEXF_RENAMED.get(n, n)]}" value=' for n in node_names}
     edge_values = {n: f'<attvalue for="{i}" value=' for i, n in enumerate(edge_types)}
     nodes = (
         f"<node id={quoted[node]} label={_attr(display_name(G, node))}>"
-        f"{_attvalues(data, node_values, 'label', _GEXF_RENAMED)}</node>\n"
+        f"{_attvalues(data, node_values, 'label')}</node>\n"
         for node, data in G.nodes(data=True)
     )
     edges = (
         f'<edge id="{i}" source={quoted[u]} target={quoted[v]}{_weight(data)}>'
-        f"{_attvalues(data, edge_values, 'weight', {})}</edge>\n"
+        f"{_attvalues(data, edge_values, 'weight')}</edge>\n"
         for i, (u, v, data) in enumerate(G.edges(data=True))
     )
     with atomic_open(path) as fh:
