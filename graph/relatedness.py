@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -45,7 +45,7 @@ import numpy as np
 from graph import schema
 from graph.access import nodes_of_kind
 from graph.specificity import is_specific, specificity
-from graph.textsim import text_matrix
+from graph.textsim import text_counts, text_matrix
 
 if TYPE_CHECKING:  # scipy is imported by the functions that build matrices, not by readers of the graph
     from scipy import sparse
@@ -58,9 +58,12 @@ __all__ = [
     "TEXT_WEIGHT",
     "Evidence",
     "ItemCut",
+    "ItemIndex",
+    "ItemTable",
     "Link",
     "citation_items",
     "citation_label",
+    "citation_rows",
     "evidence_from_graph",
     "paper_items",
     "related_blocks",
@@ -248,7 +251,7 @@ def evidence_from_graph(G: nx.MultiDiGraph) -> Evidence:
         references[schema.split_node_id(pid)[1]] = cited
     titles = {schema.split_node_id(p)[1]: str(G.nodes[p].get("title", p)) for p in papers}
     labels = {n: str(d.get("label", n)) for n, d in G.nodes(data=True) if d.get("kind") != schema.PAPER}
-    for pid, found in citation_items(references, set(references)).items():
+    for pid, found in citation_items(references).items():
         items_of[schema.node_id(schema.PAPER, pid)] += found
         for item in found:
             labels.setdefault(item, citation_label(item, titles))
@@ -268,55 +271,179 @@ def citation_label(item: str, titles: Mapping[str, str]) -> str:
     return f"{'cites' if kind == WORK else 'cited by'}: {titles.get(ref, ref)}"
 
 
-def citation_items(references: Mapping[str, Sequence[str]], corpus: set[str]) -> dict[str, list[str]]:
-    """Citation items of each paper (ids without node prefix): ``work:R`` for every reference R and for
-    the paper itself, ``citedby:C`` for each corpus paper C citing it.
+def citation_items(references: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Citation items of each paper (ids without node prefix), by the rule of :func:`citation_rows`.
 
-    >>> citation_items({"a": ["x", "b"], "b": []}, {"a", "b"})
+    >>> citation_items({"a": ["x", "b"], "b": []})
     {'a': ['work:a', 'work:b', 'work:x'], 'b': ['citedby:a', 'work:b']}
     """
-    items: dict[str, set[str]] = {pid: {f"{WORK}:{pid}"} for pid in references}
-    for pid, refs in references.items():
-        for ref in refs:
-            if ref == pid:
-                continue
-            items[pid].add(f"{WORK}:{ref}")
-            if ref in corpus:
-                items.setdefault(ref, {f"{WORK}:{ref}"}).add(f"{CITEDBY}:{pid}")
-    return {pid: sorted(found) for pid, found in sorted(items.items())}
+    papers = sorted(references)
+    return dict(zip(papers, citation_rows(references, papers), strict=True))
+
+
+def citation_rows(references: Mapping[str, Sequence[str]], papers: Sequence[str]) -> Iterator[list[str]]:
+    """The citation items of each of ``papers`` (the ids of ``references``, sorted), one list at a time:
+    ``work:R`` for every reference R and for the paper itself, ``citedby:C`` for each paper C citing it.
+    Who cites whom is held as integer arrays, so the lists can be used as they come.
+
+    >>> list(citation_rows({"a": ["x", "b"], "b": []}, ["a", "b"]))
+    [['work:a', 'work:b', 'work:x'], ['citedby:a', 'work:b']]
+    """
+    number = {pid: i for i, pid in enumerate(papers)}
+    cited, citing = array("q"), array("q")
+    for i, pid in enumerate(papers):
+        for ref in references[pid]:
+            j = number.get(ref, i)
+            if j != i:
+                cited.append(j)
+                citing.append(i)
+    del number
+    order = np.argsort(np.frombuffer(cited, dtype=np.int64), kind="stable")
+    by = np.frombuffer(citing, dtype=np.int64)[order]
+    bounds = np.searchsorted(np.frombuffer(cited, dtype=np.int64)[order], np.arange(len(papers) + 1))
+    for i, pid in enumerate(papers):
+        found = {f"{WORK}:{pid}"}
+        found.update(f"{WORK}:{ref}" for ref in references[pid] if ref != pid)
+        found.update(f"{CITEDBY}:{papers[c]}" for c in by[bounds[i] : bounds[i + 1]].tolist())
+        yield sorted(found)
+
+
+class ItemTable(Mapping[str, list[str]]):
+    """Each paper's items as integers, the form relatedness computes on (4 bytes an entry, not a list of
+    strings): paper ``papers[i]`` (ids sorted) has the items ``names[x]`` for ``x`` in
+    ``items[indptr[i]:indptr[i + 1]]``. It reads as the mapping ``paper id -> item ids`` of
+    :attr:`Evidence.items_of`; :class:`ItemIndex` builds one paper at a time.
+
+    >>> table = ItemTable.of({"paper:b": ["concept:x"], "paper:a": ["technique:lora", "concept:x"]})
+    >>> table["paper:a"], list(table), table.df().tolist()
+    (['technique:lora', 'concept:x'], ['paper:a', 'paper:b'], [1, 2])
+    """
+
+    def __init__(self, papers: Sequence[str], names: Sequence[str], indptr: np.ndarray, items: np.ndarray) -> None:
+        self.papers, self.names, self.indptr, self.items = papers, names, indptr, items
+
+    @classmethod
+    def of(cls, items_of: Mapping[str, Iterable[str]]) -> ItemTable:
+        """The table of a mapping ``paper id -> item ids`` (itself when it is one)."""
+        if isinstance(items_of, ItemTable):
+            return items_of
+        index = ItemIndex()
+        papers = sorted(items_of)
+        for paper in papers:
+            index.add(items_of[paper])
+        return index.table(papers)
+
+    def row(self, i: int) -> np.ndarray:
+        """The item numbers of paper ``papers[i]``."""
+        return self.items[self.indptr[i] : self.indptr[i + 1]]
+
+    def df(self) -> np.ndarray:
+        """How many papers have each item (by item number)."""
+        return np.bincount(self.items, minlength=len(self.names))
+
+    def __getitem__(self, paper: str) -> list[str]:
+        i = bisect_left(self.papers, paper)
+        if i == len(self.papers) or self.papers[i] != paper:
+            raise KeyError(paper)
+        return [self.names[x] for x in self.row(i)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.papers)
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+
+class ItemIndex:
+    """Builds an :class:`ItemTable` paper after paper (in sorted id order), numbering items as they come.
+
+    >>> index = ItemIndex(); index.add(["work:x", "concept:y", "work:x"]); index.add(["work:x"])
+    >>> index.table(["paper:a", "paper:b"])["paper:a"], index.number("work:x")
+    (['work:x', 'concept:y'], 0)
+    """
+
+    def __init__(self, numbered: ItemIndex | None = None) -> None:
+        """An empty index; with ``numbered``, one that goes on with its item numbers (not its papers)."""
+        self.numbers: dict[str, int] = numbered.numbers if numbered else {}
+        self.names: list[str] = numbered.names if numbered else []
+        self.indptr, self.items = array("q", [0]), array("i")
+
+    def number(self, item: str) -> int:
+        """The number of ``item`` (a new one for an item not seen before)."""
+        found = self.numbers.get(item)
+        if found is None:
+            found = self.numbers[item] = len(self.names)
+            self.names.append(item)
+        return found
+
+    def add(self, items: Iterable[str], numbers: Iterable[int] = ()) -> None:
+        """The next paper's items: ids, and numbers of items already numbered (each kept once)."""
+        self.items.extend(dict.fromkeys([*numbers, *map(self.number, items)]))
+        self.indptr.append(len(self.items))
+
+    def table(self, papers: Sequence[str]) -> ItemTable:
+        """The table of the papers added so far (``papers``: their ids, in the order added)."""
+        if len(papers) != len(self.indptr) - 1:
+            raise ValueError(f"{len(papers)} paper ids for {len(self.indptr) - 1} papers added")
+        indptr, items = np.frombuffer(self.indptr, dtype=np.int64), np.frombuffer(self.items, dtype=np.int32)
+        return ItemTable(papers, self.names, indptr, items)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The items that may link papers, as matrix columns in id order (the order sums are taken in)."""
+
+    names: list[str]
+    spec: np.ndarray
+    column: np.ndarray  # table item number -> column, -1 for an item that cannot link
+
+
+def _columns(table: ItemTable, evidence: Evidence, cut: Cut) -> _Columns:
+    """Items passing ``cut(item, df)`` (an item of one paper links nothing) and their specificities."""
+    n, df = len(table), table.df()
+    linking = [int(x) for x in np.flatnonzero(df >= 2) if cut(table.names[x], int(df[x]))]
+    linking.sort(key=table.names.__getitem__)
+    names = [table.names[x] for x in linking]
+    spec = np.array([specificity(int(df[x]), n, broad=table.names[x] in evidence.broad) for x in linking], dtype=float)
+    column = np.full(len(table.names), -1, dtype=np.int64)
+    column[linking] = np.arange(len(linking))
+    return _Columns(names, spec, column)
 
 
 def item_specificities(evidence: Evidence, cut: Cut) -> dict[str, float]:
     """Specificity of every item that may link papers (``cut(item, df)``), from its document frequency."""
-    n = len(evidence.items_of)
-    df = Counter(item for items in evidence.items_of.values() for item in set(items))
-    return {item: specificity(d, n, broad=item in evidence.broad) for item, d in sorted(df.items()) if cut(item, d)}
+    found = _columns(ItemTable.of(evidence.items_of), evidence, cut)
+    return dict(zip(found.names, found.spec.tolist(), strict=True))
+
+
+#: The packed count of a pair's shared specific items: strong ones in the low 32 bits, concepts above.
+_STRONG_BITS = 32
 
 
 def _matrices(
-    papers: Sequence[str], evidence: Evidence, spec: Mapping[str, float]
-) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
-    """Papers x items: sqrt(specificity) (a row product is the summed specificity), strong-specific
-    indicators and concept-specific indicators (row products count them). Built from numpy arrays, so a
-    million papers' items cost bytes per entry, not Python objects."""
+    table: ItemTable, evidence: Evidence, columns: _Columns
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Papers x items: sqrt(specificity) (a row product is the summed specificity) and packed indicators of
+    specific items (a row product with indicators counts shared strong items and, from bit 32, concepts). Numpy
+    arrays throughout: a million papers' items cost bytes per entry, not Python objects."""
     from scipy import sparse
 
-    column = {item: j for j, item in enumerate(spec)}
-    rows, cols = array("q"), array("q")
-    for i, pid in enumerate(papers):
-        found = sorted(column[item] for item in set(evidence.items_of[pid]) if item in column)
-        rows.extend([i] * len(found))
-        cols.extend(found)
-    row, col = np.frombuffer(rows, dtype=np.int64), np.frombuffer(cols, dtype=np.int64)
-    values = np.fromiter(spec.values(), dtype=np.float64, count=len(spec))
-    specific = np.array([evidence.specific(item, v) for item, v in spec.items()], dtype=bool)
-    strong = np.array([evidence.strong(item) for item in spec], dtype=bool)
-    shape = (len(papers), len(spec))
+    n = len(table)
+    col = columns.column[table.items]
+    row = np.repeat(np.arange(n), np.diff(table.indptr))[col >= 0]
+    col = col[col >= 0]
+    order = np.lexsort((col, row))
+    row, col = row[order], col[order]
+    specific = np.array([evidence.specific(name, v) for name, v in zip(columns.names, columns.spec, strict=True)],
+                        dtype=bool)  # fmt: skip
+    strong = np.array([evidence.strong(name) for name in columns.names], dtype=bool)
+    packed = np.where(specific & strong, 1, 0) + np.where(specific & ~strong, 1 << _STRONG_BITS, 0)
 
-    def matrix(data: np.ndarray) -> sparse.csr_matrix:
-        return sparse.csr_matrix((data[col], (row, col)), shape=shape)
+    def matrix(data: np.ndarray, keep: np.ndarray) -> sparse.csr_matrix:
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(row[keep], minlength=n))])
+        return sparse.csr_matrix((data[col[keep]], col[keep], indptr), shape=(n, len(columns.names)))
 
-    return matrix(np.sqrt(values)), matrix((specific & strong) * 1.0), matrix((specific & ~strong) * 1.0)
+    return matrix(np.sqrt(columns.spec), np.ones(len(col), dtype=bool)), matrix(packed, packed[col] != 0)
 
 
 def _shared(evidence: Evidence, spec: Mapping[str, float], a: str, b: str, n_shared: int) -> list[str]:
@@ -347,50 +474,71 @@ def related_blocks(
     min_weight: float = 0.0,
     n_shared: int = 5,
     block: int = 512,
-    texts: Sequence[str] | None = None,
+    texts: Iterable[str] | None = None,
 ) -> Iterator[list[tuple[str, str, Link]]]:
     """The pairs of :func:`related_pairs`, one block of ``block`` papers (rows) at a time, each pair once
     (from the first of its two papers to choose it), for writers that stream them; ``texts`` (the papers'
-    texts in sorted-id order, e.g. read lazily from disk) replaces ``evidence.texts``.
+    texts in sorted-id order, read once, e.g. lazily from disk) replaces ``evidence.texts``. Each block is
+    computed with whole-block array operations: sparse products for the shared evidence, then the text
+    cosines of the pairs it leaves (:meth:`graph.textsim.TextCounts.cosines`, the TF-IDF held compactly).
     """
-    papers = sorted(evidence.items_of)
-    spec = item_specificities(evidence, cut)
-    if k == 0 or not spec:
+    table = ItemTable.of(evidence.items_of)
+    papers = table.papers
+    columns = _columns(table, evidence, cut)
+    if k == 0 or not columns.names:
         return
-    W, S, C = _matrices(papers, evidence, spec)
-    WT, ST, CT = W.T.tocsr(), S.T.tocsr(), C.T.tocsr()
-    T = text_matrix(texts if texts is not None else [evidence.texts.get(p, "") for p in papers])
-    chosen = np.full((len(papers), k), -1, dtype=np.int64)  # each row's partners, to emit a pair once
-    for start in range(0, len(papers), block):
-        stop = min(start + block, len(papers))
-        weights, strong, concepts = ((M[start:stop] @ MT).tocsr() for M, MT in ((W, WT), (S, ST), (C, CT)))
+    W, M = _matrices(table, evidence, columns)
+    WT, MT = W.T.tocsr(), M.T.tocsr()
+    MT.data[:] = 1  # M's packed values times the indicators: counts, not products of packed values
+    T = text_counts(texts if texts is not None else (evidence.texts.get(p, "") for p in papers))
+    n = len(papers)
+    chosen = np.full((n, k), -1, dtype=np.int64)  # each row's partners, to emit a pair once
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        i, j, w = _candidates(W[start:stop] @ WT, M[start:stop] @ MT, start, min_weight)
+        text = T.cosines(i, j)
+        score = w + TEXT_WEIGHT * text
+        eligible = (score >= MIN_LINK_SCORE - 1e-9) & (text >= MIN_LINK_TEXT - 1e-9)
+        i, j, w, text, score = i[eligible], j[eligible], w[eligible], text[eligible], score[eligible]
+        order = np.lexsort((j, -text, -score, i))  # each row's best first, as in the module docstring
+        i, j, w, text = i[order], j[order], w[order], text[order]
+        rank = np.arange(len(i)) - np.searchsorted(i, i)
+        best = rank < k
+        i, j, w, text, rank = i[best], j[best], w[best], text[best], rank[best]
+        chosen[i, rank] = j
+        again = (j < i) & (chosen[j] == i[:, None]).any(axis=1)  # chosen by j first: emitted from j's row
         found: list[tuple[str, str, Link]] = []
-        for r in range(stop - start):
-            i = start + r
-            lo, hi = weights.indptr[r], weights.indptr[r + 1]
-            idx, w = weights.indices[lo:hi], weights.data[lo:hi]
-            keep = (idx != i) & (w >= min_weight - 1e-9)
-            idx, w = idx[keep], w[keep]
-            if len(idx) == 0:
-                continue
-            s = strong[r].toarray().ravel()[idx]
-            c = concepts[r].toarray().ravel()[idx]
-            ok = (s >= 1) | (c >= MIN_CONCEPTS)
-            idx, w = idx[ok], w[ok]
-            if len(idx) == 0:
-                continue
-            text = (T[idx] @ T[i].T).toarray().ravel()
-            score = w + TEXT_WEIGHT * text
-            eligible = (score >= MIN_LINK_SCORE - 1e-9) & (text >= MIN_LINK_TEXT - 1e-9)
-            best = np.lexsort((idx, -text, -score))
-            best = best[eligible[best]][:k]
-            chosen[i, : len(best)] = idx[best]
-            for j, wj, tj in zip(idx[best], w[best], text[best], strict=True):
-                if j < i and i in chosen[j]:
-                    continue
-                a, b = papers[min(i, int(j))], papers[max(i, int(j))]
-                found.append((a, b, _link(wj, tj, 1, 0, _shared(evidence, spec, a, b, n_shared))))
+        for a, b, wj, tj in zip(i[~again].tolist(), j[~again].tolist(), w[~again], text[~again], strict=True):
+            shared = _shared_columns(W, evidence, columns, a, b, n_shared)
+            found.append((papers[min(a, b)], papers[max(a, b)], _link(wj, tj, 1, 0, shared)))
         yield found
+
+
+def _candidates(
+    weights: sparse.csr_matrix, counts: sparse.csr_matrix, start: int, min_weight: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``(i, j, weight)`` of a block of rows (from paper ``start``) whose shared evidence may link:
+    another paper, weight at least ``min_weight``, a specific strong item or :data:`MIN_CONCEPTS` concepts."""
+    i = start + np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
+    j, w = weights.indices.astype(np.int64), weights.data
+    n = weights.shape[1]
+    counts.sort_indices()
+    keys = (start + np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))) * n + counts.indices
+    packed = counts.data
+    wanted = i * n + j
+    at = np.minimum(np.searchsorted(keys, wanted), max(0, len(keys) - 1))
+    value = np.where(keys[at] == wanted, packed[at], 0) if len(keys) else np.zeros(len(wanted), dtype=np.int64)
+    strong, concepts = value & ((1 << _STRONG_BITS) - 1), value >> _STRONG_BITS
+    keep = (j != i) & (w >= min_weight - 1e-9) & ((strong >= 1) | (concepts >= MIN_CONCEPTS))
+    return i[keep], j[keep], w[keep]
+
+
+def _shared_columns(W: sparse.csr_matrix, evidence: Evidence, columns: _Columns, a: int, b: int, n: int) -> list[str]:
+    """Labels of the items papers ``a`` and ``b`` (rows of ``W``) share, most specific first (as :func:`_shared`)."""
+    common = set(W.indices[W.indptr[a] : W.indptr[a + 1]].tolist())
+    common &= set(W.indices[W.indptr[b] : W.indptr[b + 1]].tolist())
+    labels = [(-columns.spec[c], evidence.label(columns.names[c])) for c in common]
+    return [label for _, label in sorted(labels)[:n]]
 
 
 #: How many nearest papers by text alone ``score_one`` adds to those sharing an item.

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
+import numpy as np
+
 from graph import schema
 from graph.build import (
     BuildOptions,
@@ -46,13 +48,14 @@ from graph.build import (
 from graph.export.graphdb import bulk
 from graph.export.graphdb.rows import schema_props
 from graph.extraction import ConceptHit, PaperExtraction
-from graph.names import mention_citations
+from graph.names import introduced_names, mention_citations
 from graph.relatedness import (
     CITEDBY,
     WORK,
     Evidence,
-    citation_items,
+    ItemIndex,
     citation_label,
+    citation_rows,
     paper_items,
     related_blocks,
 )
@@ -158,14 +161,16 @@ def _citations(conn: sqlite3.Connection, use_mentions: bool) -> _Citations:
     alias: dict[str, str] = {}
     raw: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
-    found: dict[str, list[tuple[str, str]]] = {}
     held: list[Paper] = []
+    introduced: dict[str, list[str]] = {}
     for (data,) in conn.execute("SELECT data FROM papers ORDER BY seq"):
         paper = Paper.from_dict(json.loads(data))
         for key in [*match_keys(paper), paper.id]:
             alias.setdefault(key, paper.id)
         raw[paper.id], titles[paper.id] = paper.references, paper.title
-        found[paper.id] = _method_concepts([paper])[paper.id]
+        names = introduced_names(paper.title, paper.abstract)
+        if names:
+            introduced[paper.id] = names
         if use_mentions:
             held.append(_lean(paper))
     references = {}
@@ -174,14 +179,15 @@ def _citations(conn: sqlite3.Connection, use_mentions: bool) -> _Citations:
         references[pid] = [ref for ref in dict.fromkeys(resolved) if ref != pid]
     del alias
     mentions: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for citing, cited, name in mention_citations(held):
+    for citing, cited, name in mention_citations(held, {p.id: introduced.get(p.id, []) for p in held}):
         mentions[citing].append((cited, name))
     ids = sorted(titles)
+    found = _method_concepts(introduced)
     return _Citations(
         ids=ids,
         references=references,
         mentions=dict(mentions),
-        methods={pid: found[pid] for pid in ids if found[pid]},  # in id order, as the build reads them
+        methods={pid: found[pid] for pid in ids if found.get(pid)},  # in id order, as the build reads them
         titles=titles,
     )
 
@@ -206,12 +212,12 @@ class _Kept:
     """``paper id -> kept concept hits`` as :func:`graph.build._gather_concepts` reads it (``items()`` only),
     streamed from the workspace instead of held."""
 
-    def __init__(self, conn: sqlite3.Connection, configs: tuple[str, str], limit: int) -> None:
-        self.conn, self.configs, self.limit = conn, configs, limit
+    def __init__(self, conn: sqlite3.Connection, configs: tuple[str, str], limit: int, ids: Sequence[str]) -> None:
+        self.conn, self.configs, self.limit, self.ids = conn, configs, limit, ids
 
     def items(self) -> Iterator[tuple[str, list[ConceptHit]]]:
-        for paper, extraction in _joined(self.conn, self.configs):
-            yield paper.id, _kept_concepts(extraction, self.limit)
+        for pid, (_, extraction) in zip(self.ids, _joined(self.conn, self.configs), strict=True):
+            yield pid, _kept_concepts(extraction, self.limit)  # the id string held in ``ids``, not a copy
 
 
 def _chunks(conn: sqlite3.Connection, configs: tuple[str, str]) -> Iterator[list[tuple[Paper, PaperExtraction]]]:
@@ -229,10 +235,15 @@ def _chunks(conn: sqlite3.Connection, configs: tuple[str, str]) -> Iterator[list
 class _Pass:
     """What the paper pass gathers for the nodes written after it and for RELATED_TO."""
 
-    items_of: dict[str, list[str]] = field(default_factory=dict)
-    item_df: Counter[str] = field(default_factory=Counter)
+    items: ItemIndex = field(default_factory=ItemIndex)  # each paper's concept and technique items, in id order
     tech_df: Counter[str] = field(default_factory=Counter)
     author_names: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def item_df(self) -> Callable[[str, int], int]:
+        """How many papers have an item (by id), ``default`` for an item none has, from the items gathered."""
+        df = np.bincount(np.frombuffer(self.items.items, dtype=np.int32), minlength=len(self.items.names))
+        numbers = self.items.numbers
+        return lambda item, default: int(df[numbers[item]]) if item in numbers else default
 
 
 def _paper_rows(
@@ -242,7 +253,6 @@ def _paper_rows(
     concepts: _Concepts,
     options: BuildOptions,
     state: _Pass,
-    intern: Callable[[str], str],
 ) -> None:
     """Paper nodes, HAS_CONCEPT, USES_TECHNIQUE and AUTHORED rows of one chunk, as :func:`graph.build.build_graph`
     makes them (a repeated edge keeps its last attributes, as in the graph)."""
@@ -265,9 +275,8 @@ def _paper_rows(
             files.rel(schema.USES_TECHNIQUE, paper.id, tech, {"evidence": evidence or None, "role": role})
             state.tech_df[tech] += 1
         used = [t for t, (_, role) in uses[paper.id].items() if role == "uses"]
-        items = paper_items([h.key for h in kept[paper.id]] + [key for key, _ in methods], used, concepts.technique)
-        state.item_df.update(items)
-        state.items_of[schema.node_id(schema.PAPER, paper.id)] = [intern(item) for item in items]
+        state.items.add(paper_items([h.key for h in kept[paper.id]] + [key for key, _ in methods], used,
+                                    concepts.technique))  # fmt: skip
         authored: dict[str, int] = {}
         for position, raw in enumerate(paper.authors, start=1):
             name = clean_text(raw)
@@ -284,9 +293,10 @@ def _other_nodes(
 ) -> tuple[dict[str, str], frozenset[str]]:
     """Concept, Technique and Author nodes and SUBTYPE_OF rows; returns the item labels and broad items."""
     labels: dict[str, str] = {}
+    item_df = state.item_df()
     for key in concepts.surfaces:
         nid = schema.node_id(schema.CONCEPT, key)
-        attrs = concepts.attrs(key, specificity(state.item_df.get(nid, len(concepts.papers[key])), n_papers))
+        attrs = concepts.attrs(key, specificity(item_df(nid, len(concepts.papers[key])), n_papers))
         files.node(schema.CONCEPT, key, attrs)
         labels[nid] = str(attrs.get("label", nid))
     broad: set[str] = set()
@@ -294,7 +304,7 @@ def _other_nodes(
     for key in _technique_closure(state.tech_df, techniques):
         tech = techniques[key]
         nid = schema.node_id(schema.TECHNIQUE, key)
-        spec = specificity(state.item_df.get(nid, state.tech_df.get(key, 0)), n_papers, broad=_is_broad(tech))
+        spec = specificity(item_df(nid, state.tech_df.get(key, 0)), n_papers, broad=_is_broad(tech))
         attrs = _technique_attrs(tech, state.tech_df.get(key, 0), spec)
         files.node(schema.TECHNIQUE, key, attrs)
         labels[nid] = str(attrs.get("label", nid))
@@ -313,7 +323,7 @@ def _cites(files: _Files, facts: _Citations) -> dict[str, list[str]]:
     corpus = set(facts.ids)
     cited: dict[str, list[str]] = {}
     for pid in facts.ids:
-        refs = facts.references[pid]
+        refs = facts.references.pop(pid)  # not needed after this pass
         inside = [ref for ref in refs if ref in corpus and ref != pid]
         for ref in inside:
             files.rel(schema.CITES, pid, ref, {"via": schema.CITES_FROM_REFERENCES})
@@ -323,7 +333,7 @@ def _cites(files: _Files, facts: _Citations) -> dict[str, list[str]]:
                 mentioned.setdefault(ref, name)
         for ref, name in mentioned.items():
             files.rel(schema.CITES, pid, ref, {"via": schema.CITES_FROM_MENTION, "evidence": name})
-        cited[pid] = [*refs, *inside, *mentioned]
+        cited[pid] = [*refs, *mentioned]  # the CITES targets within the corpus are among refs
     return cited
 
 
@@ -347,33 +357,17 @@ class _Labels(Mapping[str, str]):
         return len(self.labels)
 
 
-class _Texts(Sequence[str]):
-    """Each paper's ``title. abstract`` in id order, read from the workspace on each pass (never all held)."""
-
-    def __init__(self, conn: sqlite3.Connection, n: int) -> None:
-        self.conn, self.n = conn, n
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __getitem__(self, index: int) -> str:  # type: ignore[override]
-        row = self.conn.execute("SELECT data FROM papers ORDER BY id LIMIT 1 OFFSET ?", (index,)).fetchone()
-        return self._text(row[0])
-
-    def __iter__(self) -> Iterator[str]:
-        for (data,) in self.conn.execute("SELECT data FROM papers ORDER BY id"):
-            yield self._text(data)
-
-    @staticmethod
-    def _text(data: str) -> str:
+def _texts(conn: sqlite3.Connection) -> Iterator[str]:
+    """Each paper's ``title. abstract`` in id order, read from the workspace as it goes (never all held)."""
+    for (data,) in conn.execute("SELECT data FROM papers ORDER BY id"):
         paper = Paper.from_dict(json.loads(data))
-        return f"{paper.title}. {paper.abstract}"
+        yield f"{paper.title}. {paper.abstract}"
 
 
 def _related(
     files: _Files,
     conn: sqlite3.Connection,
-    state: _Pass,
+    items: ItemIndex,
     cited: dict[str, list[str]],
     facts: _Citations,
     labels: dict[str, str],
@@ -381,17 +375,20 @@ def _related(
     methods: frozenset[str],
     options: BuildOptions,
 ) -> None:
-    """RELATED_TO rows, block by block, by :func:`graph.relatedness.related_blocks`."""
-    for pid, found in citation_items(cited, set(cited)).items():
-        state.items_of[schema.node_id(schema.PAPER, pid)] += found
+    """RELATED_TO rows, block by block, by :func:`graph.relatedness.related_blocks`: each paper's items
+    (``items``, in id order) with its citation items, numbered (no list of strings per paper)."""
+    named = items.table(facts.ids)
+    linking = ItemIndex(items)
+    for i, found in enumerate(citation_rows(cited, facts.ids)):
+        linking.add(found, named.row(i).tolist())
     cited.clear()
-    evidence = Evidence(state.items_of, _Labels(labels, facts.titles), broad, methods)
+    del named
+    evidence = Evidence(linking.table(facts.ids), _Labels(labels, facts.titles), broad, methods)
     cut = options.item_cut().for_corpus(len(facts.ids))
-    texts = _Texts(conn, len(facts.ids))
-    for block in related_blocks(evidence, cut, options.k, options.min_weight, options.shared_labels, texts=texts):
+    blocks = related_blocks(evidence, cut, options.k, options.min_weight, options.shared_labels, texts=_texts(conn))
+    for block in blocks:
         for a, b, link in block:
-            attrs = {"weight": link.weight, "text": link.text, "shared": link.shared}
-            files.rel(schema.RELATED_TO, schema.split_node_id(a)[1], schema.split_node_id(b)[1], attrs)
+            files.rel(schema.RELATED_TO, a, b, {"weight": link.weight, "text": link.text, "shared": link.shared})
 
 
 def _extract_missing(ws: Workspace, vocabulary: Vocabulary, pipeline_options: Any, configs: tuple[str, str]) -> int:
@@ -428,18 +425,18 @@ def stream_bulk_import(
     with Workspace.open(folder, create=False) as ws:
         _extract_missing(ws, vocabulary, pipeline_options, configs)
         facts = _citations(ws.conn, options.mention_citations)
-        kept = cast(Mapping[str, list[ConceptHit]], _Kept(ws.conn, configs, options.max_concepts_per_paper))
+        kept = cast(Mapping[str, list[ConceptHit]], _Kept(ws.conn, configs, options.max_concepts_per_paper, facts.ids))
         concepts = _gather_concepts(kept, vocabulary.techniques, vocabulary.technique_for_phrase, facts.methods)
-        state, strings = _Pass(), dict[str, str]()
+        state = _Pass()
         with ExitStack() as stack:
             files = _Files(stack, out)
             for chunk in _chunks(ws.conn, configs):
-                _paper_rows(files, chunk, facts, concepts, options, state, lambda s: strings.setdefault(s, s))
+                _paper_rows(files, chunk, facts, concepts, options, state)
             labels, broad = _other_nodes(files, concepts, vocabulary, state, len(facts.ids))
             methods = frozenset(schema.node_id(schema.CONCEPT, key) for key in concepts.methods)
-            strings.clear()  # one copy of each item key is kept, in items_of
+            del concepts, state.author_names  # written; RELATED_TO needs neither
             cited = _cites(files, facts)
-            _related(files, ws.conn, state, cited, facts, labels, broad, methods, options)
+            _related(files, ws.conn, state.items, cited, facts, labels, broad, methods, options)
     return [*files.paths, *bulk.write_import_guide(out, files.tally.nodes, files.tally.rels)], files.tally
 
 
