@@ -91,8 +91,8 @@ def _method_names(G: nx.MultiDiGraph, paper: str) -> list[str]:
     """The names a paper introduces (its ``method`` concepts), case-folded, sorted."""
     return sorted({
         str(G.nodes[c].get("label", "")).casefold()
-        for _, c, key in G.out_edges(paper, keys=True)
-        if key == schema.HAS_CONCEPT and G.nodes[c].get("method")
+        for c, keyed in G.succ[paper].items()
+        if schema.HAS_CONCEPT in keyed and G.nodes[c].get("method")
     })  # fmt: skip
 
 

@@ -140,8 +140,7 @@ def _write(conn: sqlite3.Connection, G: nx.MultiDiGraph, graph_sha256: str) -> N
         "INSERT INTO nodes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (_node_row(G, n, i, pos.get(n)) for n, i in num.items()),
     )
-    edges = [(u, v, key, data) for u, targets in G.adj.items() for v, keyed in targets.items() for key, data in
-             keyed.items()]  # fmt: skip
+    edges = list(G.edges(keys=True, data=True))
     conn.executemany(
         "INSERT INTO edges VALUES (?,?,?)", ((num[u], key, num[v]) for u, v, key, _ in edges if key in PATH_EDGES)
     )
