@@ -16,7 +16,9 @@ For each size N, each step in a fresh process:
 3. ``paperkg analyze --engine neo4j``: GDS PageRank, Louvain and sampled betweenness, written onto the nodes.
 
 The last lines, one per size, are machine-readable:
-``papers=N files_s=… files_peak_rss_gib=… import_s=… gds_s=… nodes=… relationships=…``.
+``papers=N files_s=… files_peak_rss_gib=… import_s=… gds_s=… nodes=… relationships=…``; with two sizes or
+more, a final ``files_kib_per_paper=… projected_1m_gib=…`` line fits the files step's peak memory to a line
+(least squares over the sizes) and extrapolates it to 1,000,000 papers.
 
     python benchmarks/neo4j_scale.py 100000 1000000 --work /tmp/neo4j-scale
     python benchmarks/neo4j_scale.py 2000 --no-mentions        # without inferred (mention) citations
@@ -144,8 +146,8 @@ def neo4j_steps(out: Path, home: Path, heap: str) -> dict[str, float]:
     return {"import_s": imported, "gds_s": gds}
 
 
-def measure(n: int, work: Path, mentions: bool, with_neo4j: bool, heap: str) -> str:
-    """Every step of one size; the machine-readable line."""
+def measure(n: int, work: Path, mentions: bool, with_neo4j: bool, heap: str) -> tuple[str, float]:
+    """Every step of one size; the machine-readable line and the files step's peak memory (GiB)."""
     out = work / f"out-{n}"
     if not (out / "paperkg.sqlite").exists():
         took, _ = _child(__file__, "--fill", str(n), str(out))
@@ -161,10 +163,21 @@ def measure(n: int, work: Path, mentions: bool, with_neo4j: bool, heap: str) -> 
         home = work / f"neo4j-{n}"
         shutil.rmtree(home, ignore_errors=True)
         figures = neo4j_steps(out, home, heap)
-    return (
+    line = (
         f"papers={n} files_s={files_s:.1f} files_peak_rss_gib={result['peak_rss_gib']:.2f} "
         f"import_s={figures['import_s']:.1f} gds_s={figures['gds_s']:.1f} nodes={nodes} relationships={rels}"
     )
+    return line, float(result["peak_rss_gib"])
+
+
+def memory_fit(sizes: list[int], peaks_gib: list[float]) -> str:
+    """The files step's peak memory fitted to ``a + b * papers``: ``b`` in KiB per paper, and ``a + b * 1M``.
+
+    >>> memory_fit([20000, 100000], [0.2, 0.4])
+    'files_kib_per_paper=2.62 projected_1m_gib=2.65'
+    """
+    slope, intercept = np.polyfit(np.array(sizes, dtype=float), np.array(peaks_gib), 1)
+    return f"files_kib_per_paper={slope * 1024**2:.2f} projected_1m_gib={intercept + slope * 1_000_000:.2f}"
 
 
 def main() -> None:
@@ -186,8 +199,10 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="paperkg-neo4j-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        lines = [measure(n, work, not args.no_mentions, not args.no_neo4j, args.heap) for n in args.sizes]
-        print("\n".join(lines))
+        measured = [measure(n, work, not args.no_mentions, not args.no_neo4j, args.heap) for n in args.sizes]
+        print("\n".join(line for line, _ in measured))
+        if len(set(args.sizes)) > 1:
+            print(memory_fit(args.sizes, [peak for _, peak in measured]))
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
