@@ -267,6 +267,7 @@ class ReaderIndex(Source):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.db = conn
         self.meta = dict(conn.execute("SELECT key, value FROM meta"))
+        self.df: dict[str, float | None] = {}  # df of the nodes read so far
 
     def close(self) -> None:
         self.db.close()
@@ -297,11 +298,12 @@ class ReaderIndex(Source):
     def _linked(self, node: str, relations: Sequence[str], forward: bool) -> set[str]:
         near, far = ("src", "dst") if forward else ("dst", "src")
         rows = self.db.execute(
-            f"SELECT n.id FROM edges e JOIN nodes n ON n.num = e.{far} "
+            f"SELECT n.id, n.df FROM edges e JOIN nodes n ON n.num = e.{far} "
             f"WHERE e.{near} = (SELECT num FROM nodes WHERE id = ?) AND e.rel IN ({_marks(relations)})",
             (node, *relations),
-        )
-        return {found for (found,) in rows}
+        ).fetchall()
+        self.df.update(rows)  # a path search asks for the df of every neighbour next
+        return {found for found, _ in rows}
 
     def targets(self, node: str, relation: str) -> set[str]:
         return self._linked(node, (relation,), forward=True)
@@ -315,6 +317,8 @@ class ReaderIndex(Source):
     def value(self, node: str, name: str) -> Any:
         if name not in _VALUES:
             raise KeyError(f"the reader index holds no node property {name!r}")
+        if name == "df" and node in self.df:
+            return self.df[node]
         return self._one(f"SELECT {name} FROM nodes WHERE id = ?", node)
 
     def related(self, a: str, b: str) -> tuple[float, list[str]] | None:
