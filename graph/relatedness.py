@@ -476,9 +476,10 @@ def related_blocks(
     block: int = 512,
     texts: Iterable[str] | None = None,
 ) -> Iterator[list[tuple[str, str, Link]]]:
-    """The pairs of :func:`related_pairs`, one block of ``block`` papers (rows) at a time, each pair once
+    """The pairs of :func:`related_pairs`, one block of papers (rows) at a time, each pair once
     (from the first of its two papers to choose it), for writers that stream them; ``texts`` (the papers'
-    texts in sorted-id order, read once, e.g. lazily from disk) replaces ``evidence.texts``. Each block is
+    texts in sorted-id order, read once, e.g. lazily from disk) replaces ``evidence.texts``. A block has at
+    most ``block`` papers, fewer when they share items with many papers (:data:`_BLOCK_SHARES`). Each block is
     computed with whole-block array operations: sparse products for the shared evidence, then the text
     cosines of the pairs it leaves (:meth:`graph.textsim.TextCounts.cosines`, the TF-IDF held compactly).
     """
@@ -493,8 +494,7 @@ def related_blocks(
     T = text_counts(texts if texts is not None else (evidence.texts.get(p, "") for p in papers))
     n = len(papers)
     chosen = np.full((n, k), -1, dtype=np.int64)  # each row's partners, to emit a pair once
-    for start in range(0, n, block):
-        stop = min(start + block, n)
+    for start, stop in _row_blocks(W, WT, block):
         i, j, w = _candidates(W[start:stop] @ WT, M[start:stop] @ MT, start, min_weight)
         text = T.cosines(i, j)
         score = w + TEXT_WEIGHT * text
@@ -512,6 +512,23 @@ def related_blocks(
             shared = _shared_columns(W, evidence, columns, a, b, n_shared)
             found.append((papers[min(a, b)], papers[max(a, b)], _link(wj, tj, 1, 0, shared)))
         yield found
+
+
+#: Papers sharing an item with the rows of one block, counted once per shared item: bounds the block's products
+#: and pair arrays (about 80 bytes each) whatever the corpus size.
+_BLOCK_SHARES = 1 << 20
+
+
+def _row_blocks(W: sparse.csr_matrix, WT: sparse.csr_matrix, most: int) -> Iterator[tuple[int, int]]:
+    """Ranges of rows of at most ``most`` papers and about :data:`_BLOCK_SHARES` shares (one row at least)."""
+    shares = np.diff(WT.indptr)[W.indices]  # per entry: how many papers have that item
+    before = np.concatenate([[0], np.cumsum(shares)])[W.indptr]  # shares of the rows before each row
+    start, n = 0, W.shape[0]
+    while start < n:
+        stop = int(np.searchsorted(before, before[start] + _BLOCK_SHARES, side="right")) - 1
+        stop = min(max(stop, start + 1), start + most, n)
+        yield start, stop
+        start = stop
 
 
 def _candidates(

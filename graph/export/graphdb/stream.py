@@ -154,30 +154,33 @@ def _lean(paper: Paper) -> Paper:
 
 
 def _citations(conn: sqlite3.Connection, use_mentions: bool) -> _Citations:
-    """One pass over the records in ingest order: the names each introduces, and its references resolved as
-    :func:`loaders.records.resolve_references` resolves them (the first record holding a match key is the one
-    it names). Inferred citations (:func:`graph.names.mention_citations`) compare every abstract with every
-    name: only when they are on are the records (ids, titles, dates, abstracts) held for that pass."""
+    """Two passes over the records in ingest order: first the match keys, titles and names each introduces,
+    then its references, resolved as :func:`loaders.records.resolve_references` resolves them (the first record
+    holding a match key is the one it names) as they are read, so no unresolved list waits for the last record.
+    Inferred citations (:func:`graph.names.mention_citations`) compare every abstract with every name: only
+    when they are on are the records (ids, titles, dates, abstracts) held for that pass."""
     alias: dict[str, str] = {}
-    raw: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
     held: list[Paper] = []
     introduced: dict[str, list[str]] = {}
+    in_order: list[str] = []
     for (data,) in conn.execute("SELECT data FROM papers ORDER BY seq"):
         paper = Paper.from_dict(json.loads(data))
         for key in [*match_keys(paper), paper.id]:
             alias.setdefault(key, paper.id)
-        raw[paper.id], titles[paper.id] = paper.references, paper.title
+        titles[paper.id] = paper.title
+        in_order.append(paper.id)
         names = introduced_names(paper.title, paper.abstract)
         if names:
             introduced[paper.id] = names
         if use_mentions:
             held.append(_lean(paper))
     references = {}
-    for pid in list(raw):
-        resolved = (alias.get(ref, ref) for ref in raw.pop(pid))
+    rows = conn.execute("SELECT json_extract(data, '$.references') FROM papers ORDER BY seq")
+    for pid, (refs,) in zip(in_order, rows, strict=True):
+        resolved = (alias.get(ref, ref) for ref in json.loads(refs or "[]"))
         references[pid] = [ref for ref in dict.fromkeys(resolved) if ref != pid]
-    del alias
+    del alias, in_order
     mentions: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for citing, cited, name in mention_citations(held, {p.id: introduced.get(p.id, []) for p in held}):
         mentions[citing].append((cited, name))
