@@ -11,7 +11,8 @@ writes from the build's graph, except the analysis columns (``pagerank``, ``comm
 ``degree``), which stay empty: ``paperkg analyze --engine neo4j`` computes them in the database (GDS).
 
 What stays in memory is per paper its id, title, references, concepts and numbered items, and its TF-IDF held
-compactly (no abstracts, no graph): about 4.5 KiB per paper (figures in docs/neo4j.md). Papers whose extractions are not cached are extracted first, in chunks, and cached.
+compactly (no abstracts, no graph): about 4.5 KiB per paper (figures in docs/neo4j.md). Papers whose
+extractions are not cached are extracted first, in chunks, and cached.
 
 >>> tally = Tally()
 >>> tally.add("Paper", 2); tally.add("Paper", 1); tally.nodes
