@@ -491,7 +491,11 @@ def related_blocks(
     W, M = _matrices(table, evidence, columns)
     WT, MT = W.T.tocsr(), M.T.tocsr()
     MT.data[:] = 1  # M's packed values times the indicators: counts, not products of packed values
-    T = text_counts(texts if texts is not None else (evidence.texts.get(p, "") for p in papers))
+    # the in-memory build keeps TF-IDF values (faster rows); a stream of texts (the bulk files) the compact form
+    if texts is None:
+        T = text_counts((evidence.texts.get(p, "") for p in papers), keep_values=True)
+    else:
+        T = text_counts(texts)
     n = len(papers)
     chosen = np.full((n, k), -1, dtype=np.int64)  # each row's partners, to emit a pair once
     for start, stop in _row_blocks(W, WT, block):

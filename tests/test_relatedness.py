@@ -152,14 +152,16 @@ def test_text_counts_rebuild_the_tfidf_bit_for_bit():
     from graph.textsim import text_counts, text_matrix
 
     texts = _random_texts(3, 400)
-    T, C = text_matrix(texts), text_counts(iter(texts))
-    rows = C.rows(np.arange(len(texts)))
-    assert np.array_equal(rows.indptr, T.indptr) and np.array_equal(rows.indices, T.indices)
-    assert np.array_equal(rows.data, T.data)
+    T = text_matrix(texts)
     rng = np.random.default_rng(5)
     left, right = rng.integers(0, len(texts), 3000), rng.integers(0, len(texts), 3000)
     expected = [(T[[r]] @ T[[i]].T).toarray()[0, 0] for i, r in zip(left, right, strict=True)]
-    assert np.array_equal(C.cosines(left, right), np.array(expected))
+    for keep_values in (False, True):  # the compact form (streamed files) and the one holding values (the build)
+        C = text_counts(iter(texts), keep_values=keep_values)
+        rows = C.rows(np.arange(len(texts)))
+        assert np.array_equal(rows.indptr, T.indptr) and np.array_equal(rows.indices, T.indices)
+        assert np.array_equal(rows.data, T.data)
+        assert np.array_equal(C.cosines(left, right), np.array(expected))
 
 
 def test_numbered_items_link_the_same_pairs_as_lists_of_ids():
