@@ -25,7 +25,7 @@ import difflib
 import heapq
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import TracebackType
@@ -377,24 +377,31 @@ def _citation_path(source: Source, a: str, b: str) -> list[str]:
     ahead, behind = [a], [b]
     while ahead and behind:
         if len(ahead) <= len(behind):
-            level, ahead = ahead, []
-            for v in level:
-                for w in sorted(source.targets(v, schema.CITES)):
-                    if w not in forward:
-                        forward[w] = v
-                        ahead.append(w)
-                    if w in backward:
-                        return _joined(forward, backward, w)
+            ahead, meet = _citation_level(ahead, source.targets, forward, backward)
         else:
-            level, behind = behind, []
-            for v in level:
-                for w in sorted(source.sources(v, schema.CITES)):
-                    if w not in backward:
-                        backward[w] = v
-                        behind.append(w)
-                    if w in forward:
-                        return _joined(forward, backward, w)
+            behind, meet = _citation_level(behind, source.sources, backward, forward)
+        if meet is not None:
+            return _joined(forward, backward, meet)
     return []
+
+
+def _citation_level(
+    level: list[str],
+    neighbours: Callable[[str, str], Iterable[str]],
+    seen: dict[str, str | None],
+    other: Mapping[str, Any],
+) -> tuple[list[str], str | None]:
+    """One level of :func:`_citation_path` from one end: the next frontier (each node's parent recorded in
+    ``seen``), and the node where it meets the other end's search (``other``), if it does."""
+    frontier: list[str] = []
+    for v in level:
+        for w in sorted(neighbours(v, schema.CITES)):
+            if w not in seen:
+                seen[w] = v
+                frontier.append(w)
+            if w in other:
+                return frontier, w
+    return frontier, None
 
 
 def _evidence_path(source: Source, a: str, b: str) -> list[str]:

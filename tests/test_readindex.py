@@ -87,15 +87,20 @@ def test_text_cosines_are_scipys_numbers_to_the_bit(built):
             assert np.array_equal(index._cosines(i), _cosines(evidence, papers, paper))
 
 
+def _copied(out: Path, dest: Path, leave_out: str = "") -> Path:
+    """``dest``: a recorded output folder holding ``out``'s top-level files (but ``leave_out``)."""
+    dest.mkdir()
+    files = [name for name in manifest(out)["files"] if "/" not in name and name != leave_out]
+    for name in files:
+        (dest / name).write_bytes((out / name).read_bytes())
+    finish_outputs(dest, [dest / name for name in files])
+    return dest
+
+
 def test_a_folder_without_an_index_is_read_from_its_graph(built, tmp_path):
     """An output folder of an older paperkg (no index in its manifest) still answers, from graph.json."""
     G, out = built
-    old = tmp_path / "old"
-    old.mkdir()
-    files = [name for name in manifest(out)["files"] if "/" not in name and name != INDEX_FILE]
-    for name in files:
-        (old / name).write_bytes((out / name).read_bytes())
-    finish_outputs(old, [old / name for name in files])
+    old = _copied(out, tmp_path / "old", leave_out=INDEX_FILE)
     assert open_index(old) is None
     paper = _papers(G)[0]
     assert api.similar(paper, 10, old) == api.similar(paper, 10, out)
@@ -103,14 +108,11 @@ def test_a_folder_without_an_index_is_read_from_its_graph(built, tmp_path):
 
 def test_an_index_made_from_another_graph_is_not_read(built, tmp_path):
     _, out = built
-    other = tmp_path / "other"
-    other.mkdir()
-    names = [name for name in manifest(out)["files"] if "/" not in name]
-    for name in names:
-        (other / name).write_bytes((out / name).read_bytes())
+    other = _copied(out, tmp_path / "other")
     graph = json.loads((other / "graph.json").read_text())
     graph["graph"]["note"] = "edited"
     (other / "graph.json").write_text(json.dumps(graph))
+    names = [name for name in manifest(out)["files"] if "/" not in name]
     finish_outputs(other, [other / name for name in names])  # recorded, but the index is of the old graph
     assert open_index(other) is None
     assert api.top("paper", "pagerank", 3, other) == api.top("paper", "pagerank", 3, out)
@@ -118,12 +120,7 @@ def test_an_index_made_from_another_graph_is_not_read(built, tmp_path):
 
 def test_a_changed_index_is_refused_like_any_changed_output(built, tmp_path):
     _, out = built
-    changed = tmp_path / "changed"
-    changed.mkdir()
-    names = [name for name in manifest(out)["files"] if "/" not in name]
-    for name in names:
-        (changed / name).write_bytes((out / name).read_bytes())
-    finish_outputs(changed, [changed / name for name in names])
+    changed = _copied(out, tmp_path / "changed")
     data = bytearray((changed / INDEX_FILE).read_bytes())
     data[-1] ^= 0xFF
     (changed / INDEX_FILE).write_bytes(bytes(data))
