@@ -74,6 +74,25 @@ def _literal_stop_words(path: Path) -> frozenset[str] | None:
     return None
 
 
+def _term_counts(text: str, stop: frozenset[str]) -> Counter[str]:
+    """How often each token of ``text`` that is not a stop word occurs (the tokens of :data:`WORDS`, lower-cased).
+
+    >>> dict(_term_counts("Flow matching and flow distillation", frozenset({"and"})))
+    {'flow': 2, 'matching': 1, 'distillation': 1}
+    """
+    return Counter(w for w in WORDS.findall(text.lower()) if w not in stop)
+
+
+def _tf(n: int) -> float:
+    """Sublinear term frequency of a term ``n`` times in a text: ``1 + ln(n)``."""
+    return 1.0 + math.log(n)
+
+
+def _idf(n_texts: int, df: np.ndarray) -> np.ndarray:
+    """Smoothed inverse document frequency of terms in ``df`` of ``n_texts`` texts: ``ln((1 + n) / (1 + df)) + 1``."""
+    return np.log((1.0 + n_texts) / (1.0 + df)) + 1.0
+
+
 def text_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
     """Row-normalised TF-IDF of ``texts`` (one row each; a text without words is a row of zeros)."""
     from scipy import sparse
@@ -82,15 +101,14 @@ def text_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
     vocabulary: dict[str, int] = {}
     rows, cols, counts = array("q"), array("q"), array("d")
     for i, text in enumerate(texts):
-        tally = Counter(w for w in WORDS.findall(text.lower()) if w not in stop)
-        for word, n in tally.items():
+        for word, n in _term_counts(text, stop).items():
             rows.append(i)
             cols.append(vocabulary.setdefault(word, len(vocabulary)))
-            counts.append(1.0 + math.log(n))
+            counts.append(_tf(n))
     shape = (len(texts), max(1, len(vocabulary)))
     col = np.frombuffer(cols, dtype=np.int64)
     df = np.bincount(col, minlength=shape[1]).astype(np.float64)
-    idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
+    idf = _idf(len(texts), df)
     values = np.frombuffer(counts, dtype=np.float64) * idf[col]
     T = sparse.csr_matrix((values, (np.frombuffer(rows, dtype=np.int64), col)), shape=shape)
     norms = np.sqrt(np.asarray(T.multiply(T).sum(axis=1)).ravel())
@@ -115,8 +133,8 @@ class TextCounts:
         self.indptr, self.terms, self.counts = indptr, terms, counts
         n = len(indptr) - 1
         df = np.bincount(terms, minlength=n_terms).astype(np.float64)
-        self.idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        self.logs = np.array([0.0] + [1.0 + math.log(c) for c in range(1, int(counts.max(initial=0)) + 1)])
+        self.idf = _idf(n, df)
+        self.logs = np.array([0.0] + [_tf(c) for c in range(1, int(counts.max(initial=0)) + 1)])
         self.inverse_norms = np.empty(n)
         for start in range(0, n, _TEXT_BLOCK):
             self._normalise(start, min(n, start + _TEXT_BLOCK))
@@ -231,8 +249,7 @@ def text_counts(texts: Iterable[str], keep_values: bool = False) -> TextCounts:
     vocabulary: dict[str, int] = {}
     indptr, terms, counts = array("q", [0]), array("i"), array("H")
     for text in texts:
-        tally = Counter(w for w in WORDS.findall(text.lower()) if w not in stop)
-        for word, n in tally.items():
+        for word, n in _term_counts(text, stop).items():
             terms.append(vocabulary.setdefault(word, len(vocabulary)))
             if n > 0xFFFF and counts.typecode == "H":
                 counts = array("I", counts)
