@@ -566,15 +566,6 @@ def _shared_columns(W: sparse.csr_matrix, evidence: Evidence, columns: _Columns,
 TEXT_CANDIDATES = 50
 
 
-def _scored(evidence: Evidence, spec: Mapping[str, float], a: str, b: str, text: float, n_shared: int) -> Link:
-    """The :class:`Link` of papers ``a`` and ``b`` (text cosine given), by the rule of the module docstring."""
-    common = set(evidence.items_of[a]) & set(evidence.items_of[b]) & spec.keys()
-    weight = math.fsum(spec[item] for item in common)
-    strong = sum(1 for item in common if evidence.strong(item) and evidence.specific(item, spec[item]))
-    concepts = sum(1 for item in common if not evidence.strong(item) and evidence.specific(item, spec[item]))
-    return _link(weight, text, strong, concepts, _shared(evidence, spec, a, b, n_shared))
-
-
 def _cosines(evidence: Evidence, papers: Sequence[str], paper: str) -> np.ndarray:
     """TF-IDF cosine of ``paper`` with each of ``papers`` (the vocabulary fitted on all of them)."""
     T = text_matrix([evidence.texts.get(p, "") for p in papers])
@@ -593,8 +584,12 @@ def score_known(
 ) -> Link:
     """:func:`score_pair` given its inputs: the specificities of the items that may link (``spec``, from
     :func:`item_specificities`) and the text cosine; ``evidence`` needs the items of ``a`` and ``b`` only
-    (the reader index, :mod:`graph.readindex`, passes just those)."""
-    return _scored(evidence, spec, a, b, text, n_shared)
+    (the reader index, :mod:`graph.readindex`, passes just those). The rule is the module docstring's."""
+    common = set(evidence.items_of[a]) & set(evidence.items_of[b]) & spec.keys()
+    weight = math.fsum(spec[item] for item in common)
+    strong = sum(1 for item in common if evidence.strong(item) and evidence.specific(item, spec[item]))
+    concepts = sum(1 for item in common if not evidence.strong(item) and evidence.specific(item, spec[item]))
+    return _link(weight, text, strong, concepts, _shared(evidence, spec, a, b, n_shared))
 
 
 def score_one(evidence: Evidence, cut: Cut, paper: str, n_shared: int = 5) -> list[tuple[str, Link]]:
@@ -626,5 +621,5 @@ def score_candidates(
     for j in sorted({*near.tolist(), *sharing}):
         other = papers[j]
         if other != paper:
-            found.append((other, _scored(evidence, spec, paper, other, float(cosine[j]), n_shared)))
+            found.append((other, score_known(evidence, spec, paper, other, float(cosine[j]), n_shared)))
     return sorted(found, key=lambda f: (-f[1].score, -f[1].text, f[0]))
