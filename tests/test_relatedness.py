@@ -11,9 +11,9 @@ import networkx as nx
 import pytest
 
 from graph import schema
-from graph.analysis.explain import explain, similar
 from graph.build import BuildOptions, build_graph
 from graph.extraction import PaperExtraction
+from graph.questions import explain, similar
 from graph.relatedness import ItemCut, evidence_from_graph, item_specificities
 from graph.techniques import Vocabulary
 from loaders.detect import load_paths

@@ -41,10 +41,10 @@ from graph.analysis.communities import (
     specificities,
 )
 from graph.analysis.couse import technique_graph
-from graph.analysis.explain import Explanation, Ranked, Similar, explain, resolve_paper, similar, top
 from graph.analysis.projection import LINKS, centrality_projection, citation_share, to_networkx
 from graph.analysis.trends import Trends, trends
 from graph.defaults import SEED
+from graph.questions import Explanation, Ranked, Similar, explain, resolve_paper, similar, top
 from graph.relatedness import evidence_from_graph
 
 __all__ = [

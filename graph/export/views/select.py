@@ -20,9 +20,9 @@ import networkx as nx
 from graph import schema
 from graph.access import community_of, display_name, importance, node_kind, targets
 from graph.analysis.couse import co_use
-from graph.analysis.explain import resolve_node
 from graph.errors import ConfigError, NotFoundError
 from graph.export.views.items import CO_USED, induced_edges
+from graph.questions import resolve_node
 
 #: Relationship types drawn in the overview and community views.
 MAP_EDGES = (schema.RELATED_TO, schema.CITES, schema.USES_TECHNIQUE, schema.SUBTYPE_OF)
@@ -111,7 +111,7 @@ def overview(G: nx.MultiDiGraph, budget: int) -> Selection:
 
 def resolve(G: nx.MultiDiGraph, name: str) -> str:
     """The node id a user means by ``name``: paperkg's one name resolver,
-    :func:`graph.analysis.explain.resolve_node` (ids, ``kind:`` + name, titles, labels, title-prefix names).
+    :func:`graph.questions.resolve_node` (ids, ``kind:`` + name, titles, labels, title-prefix names).
 
     Raises NotFoundError (with close candidates) or AmbiguousNameError.
     """
