@@ -48,6 +48,7 @@ __all__ = [
     "MANIFEST_FILE",
     "begin_outputs",
     "check_outputs",
+    "file_fingerprint",
     "finish_outputs",
     "manifest",
     "read_output",
@@ -152,7 +153,7 @@ def begin_outputs(out: str | Path) -> None:
 def finish_outputs(out: str | Path, files: Iterable[Path]) -> str:
     """Record the finished build: its id and every file's hash and size. Returns the build id."""
     out = Path(out)
-    entries = {_relative(out, f): _fingerprint(f) for f in files}
+    entries = {_relative(out, f): file_fingerprint(f) for f in files}
     if ID_FILE not in entries:
         raise WorkspaceError(f"{out}: an export without {ID_FILE} cannot be recorded as a build")
     build_id = entries[ID_FILE]["sha256"][:16]
@@ -206,7 +207,7 @@ def check_outputs(out: str | Path, names: Sequence[str] | None = None) -> str | 
         path = out / name
         if not path.exists():
             raise WorkspaceError(f"{path}: missing, though {out / MANIFEST_FILE} lists it; rerun `paperkg build`")
-        _check(out, record, name, _fingerprint(path)["sha256"])
+        _check(out, record, name, file_fingerprint(path)["sha256"])
     return str(record["build_id"])
 
 
@@ -233,8 +234,16 @@ def _check(out: Path, record: dict[str, Any], name: str, sha256: str) -> None:
         )
 
 
-def _fingerprint(path: Path) -> dict[str, Any]:
-    """SHA-256 and size of a file, read in 1 MiB blocks (bulk CSVs can be large)."""
+def file_fingerprint(path: Path) -> dict[str, Any]:
+    """SHA-256 and size of a file, read in 1 MiB blocks (bulk CSVs can be large).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     (Path(tmp) / "a.txt").write_bytes(b"abc")
+    ...     file_fingerprint(Path(tmp) / "a.txt")["bytes"], file_fingerprint(Path(tmp) / "a.txt")["sha256"][:8]
+    3
+    (3, 'ba7816bf')
+    """
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as fh:

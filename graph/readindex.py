@@ -35,7 +35,6 @@ an older paperkg), whose manifest does not list an index, or whose index was mad
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -47,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph import schema
-from graph.outfolder import check_outputs, manifest
+from graph.outfolder import check_outputs, file_fingerprint, manifest
 from graph.questions import PATH_EDGES, TOP_MEASURES, NameEntry, Source, name_entry
 
 if TYPE_CHECKING:
@@ -94,14 +93,6 @@ CREATE UNIQUE INDEX related_pair ON related(u, v);
 """
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(2**20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_index(G: nx.MultiDiGraph, out: str | Path) -> Path:
     """Write the reader index of ``G`` (whose ``graph.json`` is already in ``out``) to ``out/readers.sqlite``,
     atomically (a temporary file renamed when complete); returns its path."""
@@ -113,7 +104,7 @@ def write_index(G: nx.MultiDiGraph, out: str | Path) -> Path:
         try:
             conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
             conn.execute("BEGIN")
-            _write(conn, G, _sha256(out / GRAPH_FILE))
+            _write(conn, G, file_fingerprint(out / GRAPH_FILE)["sha256"])
             conn.execute("COMMIT")
             conn.executescript(_INDEXES)
         finally:
